@@ -1,0 +1,243 @@
+package io.ironsync.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every configuration key, its type, default and meaning, in one place. A key that is not listed
+ * here stops the boot.
+ */
+public final class ConfigKeys {
+
+  private ConfigKeys() {}
+
+  /** Defaults that depend on the machine are written as a phrase, resolved by the loader. */
+  static final String CORES = "number of CPU cores";
+
+  static final String HOST_NAME = "host name";
+
+  public static final ConfigKey<String> HTTP_HOST =
+      key("http.host", ValueTypes.STRING, "0.0.0.0", "address the public HTTP ports bind to");
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key("http.port", ValueTypes.PORT, "8080", "HTTP/1.1 and h2c (prior knowledge and upgrade)");
+  public static final ConfigKey<Integer> HTTP_TLS_PORT =
+      key("http.tls-port", ValueTypes.PORT, "8443", "h2 and HTTP/1.1 over TLS, chosen by ALPN");
+  public static final ConfigKey<Integer> HTTP_INSTANCES =
+      key(
+          "http.instances",
+          ValueTypes.POSITIVE_INT,
+          CORES,
+          "edge verticle instances (event loops serving HTTP)");
+  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT =
+      key(
+          "http.idle-timeout",
+          ValueTypes.DURATION,
+          "120s",
+          "close a connection that moved no bytes for this long");
+  public static final ConfigKey<Long> HTTP_H2_STREAM_WINDOW =
+      key(
+          "http.h2.stream-window",
+          ValueTypes.BYTES,
+          "1MiB",
+          "HTTP/2 flow-control window per stream (upload bytes in flight per request)");
+  public static final ConfigKey<Long> HTTP_H2_CONNECTION_WINDOW =
+      key(
+          "http.h2.connection-window",
+          ValueTypes.BYTES,
+          "4MiB",
+          "HTTP/2 flow-control window per connection");
+  public static final ConfigKey<Integer> HTTP_H2_MAX_CONCURRENT_STREAMS =
+      key(
+          "http.h2.max-concurrent-streams",
+          ValueTypes.POSITIVE_INT,
+          "100",
+          "concurrent HTTP/2 requests per connection");
+
+  public static final ConfigKey<Path> TLS_CERT =
+      key(
+          "tls.cert",
+          ValueTypes.PATH,
+          null,
+          "PEM certificate chain for the TLS port; absent: a self-signed pair is generated in data.dir");
+  public static final ConfigKey<Path> TLS_KEY =
+      key("tls.key", ValueTypes.PATH, null, "PEM private key matching tls.cert");
+
+  public static final ConfigKey<String> MANAGEMENT_HOST =
+      key("management.host", ValueTypes.STRING, "0.0.0.0", "address the management port binds to");
+  public static final ConfigKey<Integer> MANAGEMENT_PORT =
+      key("management.port", ValueTypes.PORT, "9090", "/metrics, /health/live, /health/ready");
+
+  public static final ConfigKey<Path> DATA_DIR =
+      key(
+          "data.dir",
+          ValueTypes.PATH,
+          "./ironsync-data",
+          "standalone state: embedded PostgreSQL, local blobs, generated keys and certificate");
+
+  public static final ConfigKey<String> AUTH_JWT_HS256_SECRET =
+      key(
+          "auth.jwt.hs256-secret",
+          ValueTypes.STRING,
+          null,
+          "HS256 shared secret (at least 32 characters); absent with no public key: generated in data.dir");
+  public static final ConfigKey<String> AUTH_JWT_PUBLIC_KEY =
+      key(
+          "auth.jwt.public-key",
+          ValueTypes.STRING,
+          null,
+          "RS256 public key: PEM text or the path of a PEM file");
+  public static final ConfigKey<String> AUTH_JWT_ISSUER =
+      key("auth.jwt.issuer", ValueTypes.STRING, null, "when set, tokens must carry this iss");
+  public static final ConfigKey<String> AUTH_JWT_AUDIENCE =
+      key("auth.jwt.audience", ValueTypes.STRING, null, "when set, tokens must carry this aud");
+
+  public static final ConfigKey<URI> PG_URL =
+      key(
+          "pg.url",
+          ValueTypes.POSTGRES_URL,
+          null,
+          "postgresql://user:pass@host:port/db; absent: embedded PostgreSQL in data.dir");
+  public static final ConfigKey<Integer> PG_POOL_SIZE =
+      key(
+          "pg.pool-size",
+          ValueTypes.POSITIVE_INT,
+          "16",
+          "PostgreSQL connections per metadata verticle");
+
+  public static final ConfigKey<URI> S3_ENDPOINT =
+      key(
+          "s3.endpoint",
+          ValueTypes.HTTP_URL,
+          null,
+          "S3-compatible endpoint URL; absent: local-disk store under data.dir");
+  public static final ConfigKey<String> S3_ACCESS_KEY =
+      key("s3.access-key", ValueTypes.STRING, null, "S3 access key");
+  public static final ConfigKey<String> S3_SECRET_KEY =
+      key("s3.secret-key", ValueTypes.STRING, null, "S3 secret key");
+  public static final ConfigKey<String> S3_BUCKET =
+      key(
+          "s3.bucket",
+          ValueTypes.STRING,
+          null,
+          "bucket holding the blobs (created at boot if missing)");
+  public static final ConfigKey<String> S3_REGION =
+      key("s3.region", ValueTypes.STRING, "us-east-1", "region used for request signing");
+  public static final ConfigKey<Long> S3_PART_SIZE =
+      key(
+          "s3.part-size",
+          ValueTypes.BYTES,
+          "8MiB",
+          "multipart part size for uploads of unknown length (5MiB-5GiB)");
+  public static final ConfigKey<Duration> S3_PRESIGN_TTL =
+      key(
+          "s3.presign-ttl",
+          ValueTypes.DURATION,
+          "15m",
+          "lifetime of presigned download URLs (?redirect=1)");
+
+  public static final ConfigKey<Boolean> STORAGE_FSYNC =
+      key(
+          "storage.fsync",
+          ValueTypes.BOOLEAN,
+          "true",
+          "local-disk store: fsync each blob before its metadata is committed");
+
+  public static final ConfigKey<Long> LIMITS_MAX_FILE_BYTES =
+      key(
+          "limits.max-file-bytes",
+          ValueTypes.BYTES,
+          "64GiB",
+          "largest file a single upload may store (413 beyond)");
+
+  public static final ConfigKey<Integer> METADATA_INSTANCES =
+      key(
+          "metadata.instances",
+          ValueTypes.POSITIVE_INT,
+          "1",
+          "metadata verticle instances (each owns a PostgreSQL pool)");
+  public static final ConfigKey<Duration> METADATA_REQUEST_TIMEOUT =
+      key(
+          "metadata.request-timeout",
+          ValueTypes.DURATION,
+          "10s",
+          "event-bus send timeout for metadata requests");
+
+  public static final ConfigKey<String> NODE_ID =
+      key("node.id", ValueTypes.STRING, HOST_NAME, "names this node in logs, metrics and events");
+  public static final ConfigKey<Duration> SHUTDOWN_GRACE_PERIOD =
+      key(
+          "shutdown.grace-period",
+          ValueTypes.DURATION,
+          "30s",
+          "on SIGTERM, how long in-flight requests may finish before they are aborted");
+  public static final ConfigKey<LogLevel> LOG_LEVEL =
+      key("log.level", ValueTypes.oneOf(LogLevel.class), "info", "root log level");
+
+  public static List<ConfigKey<?>> all() {
+    return List.of(
+        HTTP_HOST,
+        HTTP_PORT,
+        HTTP_TLS_PORT,
+        HTTP_INSTANCES,
+        HTTP_IDLE_TIMEOUT,
+        HTTP_H2_STREAM_WINDOW,
+        HTTP_H2_CONNECTION_WINDOW,
+        HTTP_H2_MAX_CONCURRENT_STREAMS,
+        TLS_CERT,
+        TLS_KEY,
+        MANAGEMENT_HOST,
+        MANAGEMENT_PORT,
+        DATA_DIR,
+        AUTH_JWT_HS256_SECRET,
+        AUTH_JWT_PUBLIC_KEY,
+        AUTH_JWT_ISSUER,
+        AUTH_JWT_AUDIENCE,
+        PG_URL,
+        PG_POOL_SIZE,
+        S3_ENDPOINT,
+        S3_ACCESS_KEY,
+        S3_SECRET_KEY,
+        S3_BUCKET,
+        S3_REGION,
+        S3_PART_SIZE,
+        S3_PRESIGN_TTL,
+        STORAGE_FSYNC,
+        LIMITS_MAX_FILE_BYTES,
+        METADATA_INSTANCES,
+        METADATA_REQUEST_TIMEOUT,
+        NODE_ID,
+        SHUTDOWN_GRACE_PERIOD,
+        LOG_LEVEL);
+  }
+
+  /** The key table as Markdown, as the README shows it. */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    for (ConfigKey<?> key : all()) {
+      out.append("| `")
+          .append(key.name())
+          .append("` | ")
+          .append(defaultForDocs(key.defaultText()))
+          .append(" | ")
+          .append(key.description())
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String defaultForDocs(String defaultText) {
+    if (defaultText == null) {
+      return "absent";
+    }
+    return defaultText.equals(CORES) || defaultText.equals(HOST_NAME)
+        ? defaultText
+        : "`" + defaultText + "`";
+  }
+
+  private static <T> ConfigKey<T> key(
+      String name, ValueType<T> type, String defaultText, String description) {
+    return new ConfigKey<>(name, type, defaultText, description);
+  }
+}

@@ -1,0 +1,93 @@
+package io.ironsync.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The validated configuration of one gateway node. Built by {@link ConfigLoader}. */
+public record IronSyncConfig(
+    Http http,
+    Management management,
+    Path dataDir,
+    Auth auth,
+    Postgres pg,
+    Storage storage,
+    Limits limits,
+    Metadata metadata,
+    String nodeId,
+    Duration shutdownGracePeriod,
+    LogLevel logLevel) {
+
+  public record Http(
+      String host,
+      int port,
+      int tlsPort,
+      int instances,
+      Duration idleTimeout,
+      int h2StreamWindow,
+      int h2ConnectionWindow,
+      int h2MaxConcurrentStreams,
+      Optional<TlsFiles> tls) {}
+
+  public record TlsFiles(Path cert, Path key) {}
+
+  public record Management(String host, int port) {}
+
+  /**
+   * Token verification keys. With neither an HS256 secret nor a public key configured, the gateway
+   * generates and keeps an HS256 secret in {@code data.dir}.
+   */
+  public record Auth(
+      Optional<String> hs256Secret,
+      Optional<String> publicKeyPem,
+      Optional<String> issuer,
+      Optional<String> audience) {
+    @Override
+    public String toString() {
+      return "Auth[hs256Secret="
+          + hs256Secret.map(s -> "<redacted>").orElse("none")
+          + ", publicKey="
+          + publicKeyPem.map(s -> "<set>").orElse("none")
+          + ", issuer="
+          + issuer.orElse("any")
+          + ", audience="
+          + audience.orElse("any")
+          + "]";
+    }
+  }
+
+  /** An absent URL means the embedded PostgreSQL under {@code data.dir}. */
+  public record Postgres(Optional<URI> url, int poolSize) {}
+
+  /** An absent S3 section means the local-disk store under {@code data.dir}. */
+  public record Storage(Optional<S3> s3, boolean fsync) {}
+
+  public record S3(
+      URI endpoint,
+      String accessKey,
+      String secretKey,
+      String bucket,
+      String region,
+      long partSize,
+      Duration presignTtl) {
+    @Override
+    public String toString() {
+      return "S3[endpoint="
+          + endpoint
+          + ", bucket="
+          + bucket
+          + ", region="
+          + region
+          + ", partSize="
+          + partSize
+          + ", accessKey="
+          + accessKey
+          + ", secretKey=<redacted>]";
+    }
+  }
+
+  public record Limits(long maxFileBytes) {}
+
+  public record Metadata(int instances, Duration requestTimeout) {}
+}

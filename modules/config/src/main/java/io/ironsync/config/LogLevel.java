@@ -1,0 +1,9 @@
+package io.ironsync.config;
+
+public enum LogLevel {
+  TRACE,
+  DEBUG,
+  INFO,
+  WARN,
+  ERROR
+}

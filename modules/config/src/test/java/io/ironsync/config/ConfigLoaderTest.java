@@ -1,0 +1,205 @@
+package io.ironsync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws IOException {
+    Path file = dir.resolve("ironsync.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void no_file_and_no_environment_gives_the_standalone_defaults() {
+    IronSyncConfig config = ConfigLoader.load(null, Map.of("PATH", "/bin"));
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().tlsPort()).isEqualTo(8443);
+    assertThat(config.http().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.http().tls()).isEmpty();
+    assertThat(config.management().port()).isEqualTo(9090);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./ironsync-data"));
+    assertThat(config.pg().url()).isEmpty();
+    assertThat(config.storage().s3()).isEmpty();
+    assertThat(config.auth().hs256Secret()).isEmpty();
+    assertThat(config.limits().maxFileBytes()).isEqualTo(64L << 30);
+    assertThat(config.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.nodeId()).isNotBlank();
+  }
+
+  @Test
+  void nested_and_dotted_yaml_keys_are_read_and_the_environment_overrides_them()
+      throws IOException {
+    Path file =
+        yaml(
+            """
+            http:
+              port: 9000
+              h2:
+                stream-window: 2MiB
+            management.port: 9100
+            s3:
+              endpoint: http://127.0.0.1:9999
+              access-key: ak
+              secret-key: sk
+              bucket: blobs
+              part-size: 16MiB
+            """);
+
+    IronSyncConfig config =
+        ConfigLoader.load(
+            file, Map.of("IRONSYNC_HTTP_PORT", "7000", "IRONSYNC_LIMITS_MAX_FILE_BYTES", "1GiB"));
+
+    assertThat(config.http().port()).isEqualTo(7000);
+    assertThat(config.http().h2StreamWindow()).isEqualTo(2 << 20);
+    assertThat(config.management().port()).isEqualTo(9100);
+    assertThat(config.limits().maxFileBytes()).isEqualTo(1L << 30);
+    IronSyncConfig.S3 s3 = config.storage().s3().orElseThrow();
+    assertThat(s3.bucket()).isEqualTo("blobs");
+    assertThat(s3.partSize()).isEqualTo(16L << 20);
+    assertThat(s3.region()).isEqualTo("us-east-1");
+    assertThat(s3.toString()).doesNotContain("sk");
+  }
+
+  @Test
+  void an_unknown_yaml_key_stops_the_boot_naming_it_and_suggesting_the_right_one()
+      throws IOException {
+    Path file = yaml("http:\n  prot: 9000\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown configuration key 'http.prot'")
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("did you mean 'http.port'?");
+  }
+
+  @Test
+  void an_unknown_environment_variable_with_our_prefix_stops_the_boot() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("IRONSYNC_HTTP_PROT", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IRONSYNC_HTTP_PROT")
+        .hasMessageContaining("did you mean 'IRONSYNC_HTTP_PORT'?");
+  }
+
+  @Test
+  void the_config_file_variable_itself_is_not_a_key() {
+    assertThat(ConfigLoader.load(null, Map.of("IRONSYNC_CONFIG", "x.yaml")).http().port())
+        .isEqualTo(8080);
+  }
+
+  @Test
+  void a_bad_value_names_the_key_the_source_and_what_was_expected() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("IRONSYNC_HTTP_PORT", "eighty")))
+        .hasMessageContaining("bad value for 'http.port'")
+        .hasMessageContaining("environment IRONSYNC_HTTP_PORT")
+        .hasMessageContaining("port number")
+        .hasMessageContaining("'eighty'");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("limits.max-file-bytes", "10 parsecs")))
+        .hasMessageContaining("bad value for 'limits.max-file-bytes'")
+        .hasMessageContaining("8MiB");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("shutdown.grace-period", "soon")))
+        .hasMessageContaining("'shutdown.grace-period'");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("http.port", "70000")))
+        .hasMessageContaining("'http.port'")
+        .hasMessageContaining("70000");
+  }
+
+  @Test
+  void yaml_syntax_errors_name_the_file_and_line() throws IOException {
+    Path file = yaml("http:\n  port: [1,\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .hasMessageContaining("cannot parse " + file)
+        .hasMessageContaining("line");
+  }
+
+  @Test
+  void a_partial_s3_section_names_the_missing_key() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.fromMap(
+                    Map.of("s3.endpoint", "http://localhost:9000", "s3.access-key", "a")))
+        .hasMessageContaining("'s3.secret-key' is required");
+  }
+
+  @Test
+  void part_size_must_suit_s3_and_the_largest_file() {
+    Map<String, String> s3 =
+        Map.of(
+            "s3.endpoint", "http://localhost:9000",
+            "s3.access-key", "a",
+            "s3.secret-key", "b",
+            "s3.bucket", "c");
+    var tooSmall = new java.util.HashMap<>(s3);
+    tooSmall.put("s3.part-size", "1MiB");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(tooSmall))
+        .hasMessageContaining("'s3.part-size'")
+        .hasMessageContaining("between 5MiB and 5GiB");
+
+    var tooFewParts = new java.util.HashMap<>(s3);
+    tooFewParts.put("limits.max-file-bytes", "1TiB");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(tooFewParts))
+        .hasMessageContaining("'limits.max-file-bytes'")
+        .hasMessageContaining("s3.part-size");
+  }
+
+  @Test
+  void s3_endpoint_must_be_an_http_url() {
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("s3.endpoint", "ftp://x")))
+        .hasMessageContaining("bad value for 's3.endpoint'");
+  }
+
+  @Test
+  void tls_files_come_in_pairs_and_secrets_must_be_long_enough() {
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("tls.cert", "/c.pem")))
+        .hasMessageContaining("'tls.cert' and 'tls.key' must be set together");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("auth.jwt.hs256-secret", "short")))
+        .hasMessageContaining("'auth.jwt.hs256-secret'")
+        .hasMessageContaining("32 characters");
+  }
+
+  @Test
+  void a_public_key_may_be_a_pem_file_path() throws IOException {
+    Path pem = dir.resolve("key.pem");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+
+    IronSyncConfig config = ConfigLoader.fromMap(Map.of("auth.jwt.public-key", pem.toString()));
+
+    assertThat(config.auth().publicKeyPem())
+        .hasValueSatisfying(v -> assertThat(v).contains("AAAA"));
+    assertThatThrownBy(
+            () -> ConfigLoader.fromMap(Map.of("auth.jwt.public-key", dir.resolve("no").toString())))
+        .hasMessageContaining("'auth.jwt.public-key'");
+  }
+
+  @Test
+  void h2_windows_are_checked_against_protocol_limits() {
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("http.h2.stream-window", "1KiB")))
+        .hasMessageContaining("'http.h2.stream-window'");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.fromMap(
+                    Map.of("http.h2.stream-window", "8MiB", "http.h2.connection-window", "1MiB")))
+        .hasMessageContaining("'http.h2.connection-window'");
+  }
+
+  @Test
+  void every_key_maps_to_the_documented_environment_name() {
+    assertThat(ConfigKeys.LIMITS_MAX_FILE_BYTES.envName())
+        .isEqualTo("IRONSYNC_LIMITS_MAX_FILE_BYTES");
+    assertThat(ConfigKeys.HTTP_TLS_PORT.envName()).isEqualTo("IRONSYNC_HTTP_TLS_PORT");
+    assertThat(ConfigKeys.all()).extracting(ConfigKey::envName).doesNotHaveDuplicates();
+  }
+}
