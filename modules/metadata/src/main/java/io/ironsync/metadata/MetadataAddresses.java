@@ -1,0 +1,24 @@
+package io.ironsync.metadata;
+
+/** Event-bus addresses the metadata verticle serves. Only metadata travels on them, never bytes. */
+public final class MetadataAddresses {
+
+  private MetadataAddresses() {}
+
+  private static final String PREFIX = "ironsync.metadata.";
+
+  /** {@link CommitRequest} → {@link CommitResult}. */
+  public static final String COMMIT = PREFIX + "commit";
+
+  /** {@link FileQuery} → {@link StoredFile}. */
+  public static final String GET = PREFIX + "get";
+
+  /** {@link DeleteRequest} → {@link DeleteResult}. */
+  public static final String DELETE = PREFIX + "delete";
+
+  /** {@link ListRequest} → {@link FolderListing}. */
+  public static final String LIST = PREFIX + "list";
+
+  /** Any body → a reply once PostgreSQL answered a trivial query. */
+  public static final String PING = PREFIX + "ping";
+}

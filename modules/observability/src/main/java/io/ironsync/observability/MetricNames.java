@@ -1,0 +1,25 @@
+package io.ironsync.observability;
+
+/**
+ * Our meter names. Prometheus sees them with dots as underscores and the unit appended ({@code
+ * ironsync.upload.bytes} becomes {@code ironsync_upload_bytes_total}).
+ */
+public final class MetricNames {
+
+  private MetricNames() {}
+
+  public static final String UPLOAD_BYTES = "ironsync.upload.bytes";
+  public static final String UPLOAD_DURATION = "ironsync.upload.duration";
+  public static final String UPLOAD_FAILURES = "ironsync.upload.failures";
+  public static final String DOWNLOAD_BYTES = "ironsync.download.bytes";
+  public static final String STORAGE_PUT_DURATION = "ironsync.storage.put.duration";
+  public static final String STORAGE_PUT_BYTES = "ironsync.storage.put.bytes";
+  public static final String STORAGE_MULTIPART_ABORTS = "ironsync.storage.multipart.aborts";
+  public static final String METADATA_TRANSACTION_DURATION =
+      "ironsync.metadata.transaction.duration";
+
+  public static final String TAG_OUTCOME = "outcome";
+  public static final String TAG_REASON = "reason";
+  public static final String TAG_STORE = "store";
+  public static final String TAG_OPERATION = "operation";
+}

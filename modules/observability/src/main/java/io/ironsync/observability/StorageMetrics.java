@@ -1,0 +1,13 @@
+package io.ironsync.observability;
+
+import java.time.Duration;
+
+/** What the object stores report. {@code store} is a store kind ("s3", "local"), never a key. */
+public interface StorageMetrics {
+
+  /** One PUT to the store finished: a whole object, or one part of a multipart upload. */
+  void putFinished(String store, Duration duration, long bytes, boolean success);
+
+  /** A multipart upload was aborted (client gone, storage failure, rejected content). */
+  void multipartAborted(String store);
+}

@@ -1,0 +1,18 @@
+package io.ironsync.observability;
+
+import java.time.Duration;
+
+/** What the upload path reports. */
+public interface UploadMetrics {
+
+  /** Request body bytes accepted from clients. */
+  void bytesReceived(long bytes);
+
+  /**
+   * An upload was committed (or found identical to the head); outcome is created/updated/unchanged.
+   */
+  void uploadSucceeded(String outcome, Duration duration);
+
+  /** An upload ended without a commit; reason is one of {@link UploadFailure}. */
+  void uploadFailed(UploadFailure reason);
+}

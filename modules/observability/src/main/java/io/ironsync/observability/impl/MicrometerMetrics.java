@@ -1,0 +1,113 @@
+package io.ironsync.observability.impl;
+
+import static io.ironsync.observability.MetricNames.*;
+
+import io.ironsync.observability.DownloadMetrics;
+import io.ironsync.observability.MetadataMetrics;
+import io.ironsync.observability.StorageMetrics;
+import io.ironsync.observability.UploadFailure;
+import io.ironsync.observability.UploadMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** Records every IronSync metric into one Micrometer registry. Tag values are bounded sets. */
+public final class MicrometerMetrics
+    implements StorageMetrics, UploadMetrics, DownloadMetrics, MetadataMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter uploadBytes;
+  private final Counter downloadBytes;
+
+  public MicrometerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.uploadBytes =
+        Counter.builder(UPLOAD_BYTES)
+            .baseUnit("bytes")
+            .description("Request body bytes accepted by uploads")
+            .register(registry);
+    this.downloadBytes =
+        Counter.builder(DOWNLOAD_BYTES)
+            .baseUnit("bytes")
+            .description("Content bytes sent by downloads")
+            .register(registry);
+    for (UploadFailure reason : UploadFailure.values()) {
+      failureCounter(reason);
+    }
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void putFinished(String store, Duration duration, long bytes, boolean success) {
+    String outcome = success ? "success" : "failure";
+    Timer.builder(STORAGE_PUT_DURATION)
+        .description("Time of one PUT to the object store (a whole object or one multipart part)")
+        .tags(TAG_STORE, store, TAG_OUTCOME, outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+    if (success) {
+      Counter.builder(STORAGE_PUT_BYTES)
+          .baseUnit("bytes")
+          .description("Bytes written to the object store")
+          .tags(TAG_STORE, store)
+          .register(registry)
+          .increment(bytes);
+    }
+  }
+
+  @Override
+  public void multipartAborted(String store) {
+    Counter.builder(STORAGE_MULTIPART_ABORTS)
+        .description("Multipart uploads aborted")
+        .tags(TAG_STORE, store)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void bytesReceived(long bytes) {
+    uploadBytes.increment(bytes);
+  }
+
+  @Override
+  public void uploadSucceeded(String outcome, Duration duration) {
+    Timer.builder(UPLOAD_DURATION)
+        .description("Time from the first byte of an upload to its commit")
+        .tags(TAG_OUTCOME, outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+  }
+
+  @Override
+  public void uploadFailed(UploadFailure reason) {
+    failureCounter(reason).increment();
+  }
+
+  private Counter failureCounter(UploadFailure reason) {
+    return Counter.builder(UPLOAD_FAILURES)
+        .description("Uploads that ended without a commit, by reason")
+        .tags(TAG_REASON, reason.tag())
+        .register(registry);
+  }
+
+  @Override
+  public void bytesSent(long bytes) {
+    downloadBytes.increment(bytes);
+  }
+
+  @Override
+  public void transactionFinished(String operation, String outcome, Duration duration) {
+    Timer.builder(METADATA_TRANSACTION_DURATION)
+        .description("Time of one metadata transaction in PostgreSQL")
+        .tags(TAG_OPERATION, operation, TAG_OUTCOME, outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+  }
+}

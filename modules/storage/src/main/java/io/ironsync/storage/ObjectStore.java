@@ -1,0 +1,47 @@
+package io.ironsync.storage;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where file contents live: an S3-compatible bucket or a directory on local disk. Keys are chosen
+ * by the caller from {@code [A-Za-z0-9/._-]}; a key is written once and never overwritten.
+ *
+ * <p>Every method is non-blocking and may be called from an event loop; futures complete on the
+ * caller's context.
+ */
+public interface ObjectStore {
+
+  /** The store kind for logs and metric tags: {@code "s3"} or {@code "local"}. */
+  String kind();
+
+  /**
+   * Opens a sink for a new blob.
+   *
+   * @param expectedSize the exact number of bytes that will be written, or -1 when unknown (a
+   *     chunked request body). Writing more or fewer bytes than announced fails the sink.
+   */
+  Future<BlobSink> create(String key, long expectedSize);
+
+  /**
+   * Opens the blob for reading, paused. {@code range} selects a part of it; null reads it whole.
+   * Fails with {@link ObjectStoreException#isNotFound()} when the key does not exist.
+   */
+  Future<BlobReader> read(String key, ByteRange range);
+
+  /** Removes a blob; removing a missing key succeeds. */
+  Future<Void> delete(String key);
+
+  /**
+   * A URL a client can GET directly until it expires, or empty for stores that have none (the local
+   * store).
+   */
+  Future<Optional<String>> presignedGet(String key, Duration ttl);
+
+  /** Succeeds when the store is reachable and writable; used by readiness checks. */
+  Future<Void> ping();
+
+  /** Releases connections and threads. */
+  Future<Void> close();
+}
