@@ -1,0 +1,67 @@
+package io.ironsync.observability;
+
+import io.ironsync.observability.impl.MicrometerMetrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.List;
+
+/**
+ * The node's metrics: one Prometheus registry that Vert.x (HTTP server and client, pools, event
+ * bus, JVM) and IronSync's own meters record into. Every meter carries the {@code node} tag.
+ */
+public final class Observability {
+
+  private final PrometheusMeterRegistry registry;
+  private final MicrometerMetrics metrics;
+
+  private Observability(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.metrics = new MicrometerMetrics(registry);
+  }
+
+  public static Observability create(String nodeId) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags(List.of(Tag.of("node", nodeId)));
+    return new Observability(registry);
+  }
+
+  /**
+   * Options for {@code Vertx.builder().with(new VertxOptions().setMetricsOptions(...))}. Labels are
+   * bounded: the HTTP route is the router's template, never the raw path, and no remote addresses.
+   */
+  public MicrometerMetricsOptions vertxMetricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .addLabels(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE);
+  }
+
+  public VertxMetricsFactory vertxMetricsFactory() {
+    return new MicrometerMetricsFactory(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public StorageMetrics storage() {
+    return metrics;
+  }
+
+  public UploadMetrics uploads() {
+    return metrics;
+  }
+
+  public DownloadMetrics downloads() {
+    return metrics;
+  }
+
+  public MetadataMetrics metadata() {
+    return metrics;
+  }
+}
