@@ -1,0 +1,295 @@
+package io.ironsync.upload;
+
+import io.ironsync.domain.ApiException;
+import io.ironsync.domain.Caller;
+import io.ironsync.domain.FileMeta;
+import io.ironsync.domain.FilePath;
+import io.ironsync.metadata.CommitRequest;
+import io.ironsync.metadata.CommitResult;
+import io.ironsync.metadata.FileQuery;
+import io.ironsync.metadata.MetadataClient;
+import io.ironsync.metadata.Precondition;
+import io.ironsync.observability.UploadFailure;
+import io.ironsync.observability.UploadMetrics;
+import io.ironsync.storage.BlobSink;
+import io.ironsync.storage.ObjectStore;
+import io.ironsync.storage.ObjectStoreException;
+import io.ironsync.upload.impl.ContentDigest;
+import io.ironsync.upload.impl.HashingSink;
+import io.ironsync.upload.impl.Preconditions;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
+import io.vertx.core.streams.Pipe;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT /v1/files/{path}}: streams the request body into a new blob, then commits one metadata
+ * revision. Write order is the durability rule: bytes durable in the store first, then one metadata
+ * transaction. Whatever goes wrong before the commit, the blob is removed again.
+ */
+public final class UploadHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UploadHandler.class);
+  private static final long STORAGE_RETRY_AFTER_SECONDS = 5;
+
+  private final ObjectStore store;
+  private final MetadataClient metadata;
+  private final UploadMetrics metrics;
+  private final long maxFileBytes;
+  private final InFlightUploads inFlight;
+
+  public UploadHandler(
+      ObjectStore store,
+      MetadataClient metadata,
+      UploadMetrics metrics,
+      long maxFileBytes,
+      InFlightUploads inFlight) {
+    this.store = store;
+    this.metadata = metadata;
+    this.metrics = metrics;
+    this.maxFileBytes = maxFileBytes;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Handles the upload of an authenticated caller. The request must still be paused: no body byte
+   * may have been consumed. Either ends the response or fails the context with an {@link
+   * ApiException}; when the client went away, it ends neither.
+   */
+  public void handle(RoutingContext ctx, Caller caller, FilePath path) {
+    HttpServerRequest request = ctx.request();
+    long started = System.nanoTime();
+    Future<CommitResult> upload =
+        Future.<Void>succeededFuture()
+            .compose(v -> parse(request))
+            .compose(headers -> receiveAndCommit(ctx, caller, path, headers));
+    inFlight.track(upload);
+    upload.onComplete(
+        committed -> respond(ctx, path, committed, started), failure -> fail(ctx, failure));
+  }
+
+  private record UploadHeaders(
+      Precondition precondition, Optional<String> expectedSha256, long contentLength) {}
+
+  private Future<UploadHeaders> parse(HttpServerRequest request) {
+    Precondition precondition =
+        Preconditions.parse(
+            request.getHeader(HttpHeaders.IF_MATCH), request.getHeader(HttpHeaders.IF_NONE_MATCH));
+    Optional<String> expectedSha256 =
+        ContentDigest.expectedSha256(request.getHeader("Content-Digest"));
+    long length = contentLength(request);
+    if (length > maxFileBytes) {
+      throw ApiException.tooLarge(
+          "Content-Length " + length + " is larger than the limit of " + maxFileBytes + " bytes");
+    }
+    return Future.succeededFuture(new UploadHeaders(precondition, expectedSha256, length));
+  }
+
+  private static long contentLength(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (header == null) {
+      return -1;
+    }
+    try {
+      long length = Long.parseLong(header.trim());
+      if (length < 0) {
+        throw new NumberFormatException();
+      }
+      return length;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid-content-length", "Content-Length is not a byte count");
+    }
+  }
+
+  private Future<CommitResult> receiveAndCommit(
+      RoutingContext ctx, Caller caller, FilePath path, UploadHeaders headers) {
+    String key = "blobs/" + UUID.randomUUID();
+    return checkPreconditionEarly(caller, path, headers.precondition())
+        .compose(
+            v -> {
+              acceptBody(ctx.request());
+              return store.create(key, headers.contentLength());
+            })
+        .compose(blob -> receive(ctx.request(), blob, headers))
+        .compose(
+            received ->
+                commit(
+                    new CommitRequest(
+                        caller,
+                        path,
+                        key,
+                        received.size(),
+                        received.sha256(),
+                        headers.precondition())));
+  }
+
+  /** Refuses a doomed upload before reading its body; the commit re-checks atomically. */
+  private Future<Void> checkPreconditionEarly(
+      Caller caller, FilePath path, Precondition precondition) {
+    if (precondition instanceof Precondition.None) {
+      return Future.succeededFuture();
+    }
+    return metadata
+        .get(new FileQuery(caller.userId(), path, OptionalLong.empty()))
+        .map(stored -> Optional.of(stored.meta()))
+        .recover(
+            e ->
+                e instanceof ApiException api && api.status() == 404
+                    ? Future.succeededFuture(Optional.<FileMeta>empty())
+                    : Future.failedFuture(e))
+        .map(
+            head -> {
+              Preconditions.check(precondition, head);
+              return null;
+            });
+  }
+
+  private static void acceptBody(HttpServerRequest request) {
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      request.response().writeContinue();
+    }
+  }
+
+  private record Received(BlobSink blob, long size, String sha256) {}
+
+  private Future<Received> receive(
+      HttpServerRequest request, BlobSink blob, UploadHeaders headers) {
+    HashingSink sink = new HashingSink(blob, maxFileBytes, metrics);
+    Pipe<Buffer> pipe = request.pipe().endOnFailure(false);
+    // A pipe only learns of failed writes; a store that fails while the request is paused for
+    // backpressure would leave it waiting for a drain forever.
+    StorageFailure storageFailure = new StorageFailure();
+    sink.exceptionHandler(
+        e -> {
+          storageFailure.cause = e;
+          pipe.close();
+        });
+    return pipe.to(sink)
+        .recover(e -> Future.failedFuture(storageFailure.cause != null ? storageFailure.cause : e))
+        .compose(
+            v -> {
+              String actual = sink.sha256Hex();
+              if (headers.expectedSha256().isPresent()
+                  && !headers.expectedSha256().get().equals(actual)) {
+                return Future.failedFuture(
+                    ApiException.badRequest(
+                        "digest-mismatch",
+                        "Content-Digest sha-256 does not match the body: expected "
+                            + headers.expectedSha256().get()
+                            + ", received "
+                            + actual));
+              }
+              return Future.succeededFuture(new Received(blob, sink.size(), actual));
+            })
+        .recover(e -> blob.abort().transform(aborted -> Future.failedFuture(e)));
+  }
+
+  private static final class StorageFailure {
+    private Throwable cause;
+  }
+
+  /**
+   * Commits the revision. When the metadata verticle definitively refused (4xx), the blob is
+   * removed. When the outcome is unknown (timeout, database failure), the blob stays: it may be
+   * referenced by a commit that did happen, and an unreferenced blob is only garbage to sweep.
+   */
+  private Future<CommitResult> commit(CommitRequest request) {
+    return metadata
+        .commit(request)
+        .recover(
+            e -> {
+              if (e instanceof ApiException api && api.status() < 500) {
+                return store.delete(request.blobKey()).transform(ignored -> Future.failedFuture(e));
+              }
+              return Future.failedFuture(e);
+            })
+        .compose(
+            result ->
+                result.outcome() == CommitResult.Outcome.UNCHANGED
+                    ? store
+                        .delete(request.blobKey())
+                        .transform(
+                            deleted -> {
+                              if (deleted.failed()) {
+                                LOG.warn(
+                                    "unused blob {} of an unchanged upload was not deleted: {}",
+                                    request.blobKey(),
+                                    deleted.cause().getMessage());
+                              }
+                              return Future.succeededFuture(result);
+                            })
+                    : Future.succeededFuture(result));
+  }
+
+  private void respond(RoutingContext ctx, FilePath path, CommitResult result, long started) {
+    metrics.uploadSucceeded(
+        result.outcome().name().toLowerCase(java.util.Locale.ROOT),
+        Duration.ofNanos(System.nanoTime() - started));
+    if (ctx.response().closed()) {
+      return;
+    }
+    FileMeta meta = result.meta();
+    ctx.response()
+        .setStatusCode(result.outcome() == CommitResult.Outcome.CREATED ? 201 : 200)
+        .putHeader(HttpHeaders.ETAG, meta.quotedEtag())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    if (result.outcome() == CommitResult.Outcome.CREATED) {
+      ctx.response().putHeader(HttpHeaders.LOCATION, ctx.request().path());
+    }
+    ctx.response().end(meta.toJson().encode());
+  }
+
+  private void fail(RoutingContext ctx, Throwable failure) {
+    if (isClientGone(failure) || ctx.response().closed()) {
+      metrics.uploadFailed(
+          inFlight.isDraining() ? UploadFailure.SHUTDOWN : UploadFailure.CLIENT_ABORT);
+      LOG.debug("upload ended by the client: {}", failure.toString());
+      return;
+    }
+    if (failure instanceof ApiException api) {
+      metrics.uploadFailed(reasonOf(api));
+      ctx.fail(api);
+    } else if (failure instanceof ObjectStoreException) {
+      metrics.uploadFailed(UploadFailure.STORAGE);
+      LOG.warn("upload failed in the object store: {}", failure.getMessage());
+      ctx.fail(
+          ApiException.unavailable(
+              "storage-unavailable",
+              "the object store failed while receiving the upload; nothing was committed, retry"
+                  + " later",
+              STORAGE_RETRY_AFTER_SECONDS));
+    } else {
+      metrics.uploadFailed(UploadFailure.STORAGE);
+      ctx.fail(failure);
+    }
+  }
+
+  private static UploadFailure reasonOf(ApiException e) {
+    return switch (e.status()) {
+      case 412, 409 -> UploadFailure.PRECONDITION;
+      case 413 -> UploadFailure.TOO_LARGE;
+      case 400 ->
+          e.key().equals("digest-mismatch")
+              ? UploadFailure.DIGEST_MISMATCH
+              : UploadFailure.BAD_REQUEST;
+      default -> e.status() >= 500 ? UploadFailure.METADATA : UploadFailure.BAD_REQUEST;
+    };
+  }
+
+  private static boolean isClientGone(Throwable e) {
+    return e instanceof HttpClosedException
+        || e instanceof StreamResetException
+        || e instanceof IOException;
+  }
+}
