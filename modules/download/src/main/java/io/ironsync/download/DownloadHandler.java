@@ -4,6 +4,7 @@ import io.ironsync.domain.ApiException;
 import io.ironsync.domain.Caller;
 import io.ironsync.domain.FileMeta;
 import io.ironsync.domain.FilePath;
+import io.ironsync.domain.Revisions;
 import io.ironsync.download.impl.CountingReadStream;
 import io.ironsync.download.impl.RangeRequest;
 import io.ironsync.metadata.FileQuery;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,11 @@ public final class DownloadHandler {
   /** Ends the response, or fails the context with an {@link ApiException}. */
   public void handle(RoutingContext ctx, Caller caller, FilePath path) {
     Future.<Void>succeededFuture()
-        .compose(v -> metadata.get(new FileQuery(caller.userId(), path, revision(ctx))))
+        .compose(
+            v ->
+                metadata.get(
+                    new FileQuery(
+                        caller.userId(), path, Revisions.parse(ctx.request().getParam("rev")))))
         .compose(file -> send(ctx, file))
         .onFailure(
             e -> {
@@ -72,23 +76,6 @@ public final class DownloadHandler {
                 ctx.response().reset();
               }
             });
-  }
-
-  private static OptionalLong revision(RoutingContext ctx) {
-    String rev = ctx.request().getParam("rev");
-    if (rev == null) {
-      return OptionalLong.empty();
-    }
-    try {
-      long value = Long.parseLong(rev);
-      if (value < 1) {
-        throw new NumberFormatException();
-      }
-      return OptionalLong.of(value);
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(
-          "invalid-revision", "rev must be a revision number (1, 2, ...)");
-    }
   }
 
   private Future<Void> send(RoutingContext ctx, StoredFile file) {

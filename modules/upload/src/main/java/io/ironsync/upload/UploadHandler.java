@@ -16,7 +16,6 @@ import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStoreException;
 import io.ironsync.upload.impl.ContentDigest;
 import io.ironsync.upload.impl.HashingSink;
-import io.ironsync.upload.impl.Preconditions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;

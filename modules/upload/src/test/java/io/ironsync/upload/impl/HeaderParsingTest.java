@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.FileMeta;
 import io.ironsync.metadata.Precondition;
+import io.ironsync.upload.Preconditions;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

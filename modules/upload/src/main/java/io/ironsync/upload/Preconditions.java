@@ -1,4 +1,4 @@
-package io.ironsync.upload.impl;
+package io.ironsync.upload;
 
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.FileMeta;

@@ -1,0 +1,13 @@
+package io.ironsync.edge;
+
+import io.ironsync.auth.TokenVerifier;
+import io.ironsync.download.DownloadHandler;
+import io.ironsync.metadata.MetadataClient;
+import io.ironsync.upload.UploadHandler;
+
+/** What the public API routes delegate to. Shared by all edge verticle instances. */
+public record EdgeServices(
+    TokenVerifier tokens,
+    UploadHandler uploads,
+    DownloadHandler downloads,
+    MetadataClient metadata) {}

@@ -1,0 +1,102 @@
+package io.ironsync.edge;
+
+import io.ironsync.config.IronSyncConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One event loop's share of the public API: HTTP/1.1 and h2c (prior knowledge and upgrade) on
+ * {@code http.port}, h2 and HTTP/1.1 over TLS (ALPN) on {@code http.tls-port}. Deployed once per
+ * core; Vert.x spreads connections over the instances.
+ *
+ * <p>Stopping is graceful: the servers stop accepting, HTTP/2 connections get GOAWAY, and requests
+ * in flight may finish for the shutdown grace period before their connections are closed.
+ */
+public final class EdgeVerticle extends VerticleBase {
+
+  private final IronSyncConfig.Http http;
+  private final IronSyncConfig.TlsFiles tls;
+  private final Duration shutdownGrace;
+  private final EdgeServices services;
+  private HttpServer plain;
+  private HttpServer secure;
+
+  public EdgeVerticle(
+      IronSyncConfig.Http http,
+      IronSyncConfig.TlsFiles tls,
+      Duration shutdownGrace,
+      EdgeServices services) {
+    this.http = http;
+    this.tls = tls;
+    this.shutdownGrace = shutdownGrace;
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = ApiRouter.create(vertx, services);
+    Future<HttpServer> plainListening =
+        vertx.createHttpServer(plainOptions(http)).requestHandler(router).listen();
+    Future<HttpServer> secureListening =
+        vertx.createHttpServer(tlsOptions(http, tls)).requestHandler(router).listen();
+    return Future.all(plainListening, secureListening)
+        .onSuccess(
+            all -> {
+              plain = plainListening.result();
+              secure = secureListening.result();
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    long millis = shutdownGrace.toMillis();
+    return Future.join(
+        plain == null ? Future.succeededFuture() : plain.shutdown(millis, TimeUnit.MILLISECONDS),
+        secure == null ? Future.succeededFuture() : secure.shutdown(millis, TimeUnit.MILLISECONDS));
+  }
+
+  public int actualPort() {
+    return plain.actualPort();
+  }
+
+  public int actualTlsPort() {
+    return secure.actualPort();
+  }
+
+  static HttpServerOptions plainOptions(IronSyncConfig.Http http) {
+    return common(http).setPort(http.port());
+  }
+
+  static HttpServerOptions tlsOptions(IronSyncConfig.Http http, IronSyncConfig.TlsFiles tls) {
+    return common(http)
+        .setPort(http.tlsPort())
+        .setSsl(true)
+        .setUseAlpn(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(tls.cert().toString())
+                .setKeyPath(tls.key().toString()));
+  }
+
+  private static HttpServerOptions common(IronSyncConfig.Http http) {
+    return new HttpServerOptions()
+        .setHost(http.host())
+        .setIdleTimeout((int) http.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(true)
+        // the upload handler decides whether a body is wanted before it asks for it
+        .setHandle100ContinueAutomatically(false)
+        .setInitialSettings(
+            new Http2Settings()
+                .setInitialWindowSize(http.h2StreamWindow())
+                .setMaxConcurrentStreams(http.h2MaxConcurrentStreams()))
+        .setHttp2ConnectionWindowSize(http.h2ConnectionWindow());
+  }
+}

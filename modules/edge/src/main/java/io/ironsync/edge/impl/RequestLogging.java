@@ -1,0 +1,71 @@
+package io.ironsync.edge.impl;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of every request: pauses the request so no body byte is lost to a later async
+ * step, gives it a request id ({@code X-Request-Id} echoed when the client sent a sane one), and
+ * writes one access-log line when the exchange ends or the client goes away.
+ */
+public final class RequestLogging implements Handler<RoutingContext> {
+
+  private static final Logger ACCESS = LoggerFactory.getLogger("ironsync.access");
+  private static final String HEADER = "X-Request-Id";
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    long started = System.nanoTime();
+    String offered = request.getHeader(HEADER);
+    String id = offered != null && SANE_ID.matcher(offered).matches() ? offered : newId();
+    RequestContext.setRequestId(ctx, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.addEndHandler(ended -> log(ctx, id, started, ended.succeeded()));
+    ctx.next();
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static void log(RoutingContext ctx, String id, long started, boolean completed) {
+    var caller = RequestContext.caller(ctx);
+    ACCESS
+        .atInfo()
+        .addKeyValue("requestId", id)
+        .addKeyValue("method", ctx.request().method().name())
+        .addKeyValue("route", RequestContext.route(ctx))
+        .addKeyValue("status", completed ? ctx.response().getStatusCode() : 0)
+        .addKeyValue("outcome", completed ? "completed" : "aborted")
+        .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
+        .addKeyValue("bytesIn", ctx.request().bytesRead())
+        .addKeyValue("bytesOut", ctx.response().bytesWritten())
+        .addKeyValue("protocol", ctx.request().version().alpnName())
+        .addKeyValue("user", caller == null ? null : pseudonym(caller.userId()))
+        .addKeyValue("device", caller == null ? null : caller.deviceId())
+        .log("request");
+  }
+
+  /** Logs name users by a stable pseudonym, never the raw id. */
+  static String pseudonym(String userId) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
