@@ -51,8 +51,7 @@ public final class Problems implements Handler<RoutingContext> {
       response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
     }
     if (problem.status() == 401) {
-      response.putHeader(
-          HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ironsync\", error=\"invalid_token\"");
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"ironsync\", error=\"invalid_token\"");
     }
     endReleasingBody(ctx.request(), response, body.toBuffer());
   }
