@@ -1,6 +1,9 @@
 package io.ironsync.metadata;
 
+import io.ironsync.metadata.impl.EventBusMetadataClient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 
 /**
  * The edge's view of the metadata verticle. Every call is an event-bus request with a send timeout.
@@ -9,6 +12,16 @@ import io.vertx.core.Future;
  * current metadata), 503 when the verticle or PostgreSQL does not answer in time.
  */
 public interface MetadataClient {
+
+  /**
+   * A client that sends each call to the metadata verticle over this Vert.x instance's event bus. A
+   * call unanswered after {@code sendTimeout} fails with 503 {@code metadata-timeout}; the work may
+   * still complete afterwards (a retried commit of the same content is then {@code UNCHANGED}).
+   * With no verticle deployed, calls fail at once with 503 {@code metadata-unavailable}.
+   */
+  static MetadataClient overEventBus(Vertx vertx, Duration sendTimeout) {
+    return new EventBusMetadataClient(vertx, sendTimeout);
+  }
 
   Future<CommitResult> commit(CommitRequest request);
 

@@ -1,0 +1,45 @@
+package io.ironsync.metadata;
+
+import io.ironsync.metadata.impl.LocalCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import java.util.List;
+
+/** The event-bus plumbing the metadata verticle and its clients share. */
+public final class MetadataBus {
+
+  private static final List<Class<?>> MESSAGE_TYPES =
+      List.of(
+          CommitRequest.class,
+          CommitResult.class,
+          FileQuery.class,
+          StoredFile.class,
+          DeleteRequest.class,
+          DeleteResult.class,
+          ListRequest.class,
+          FolderListing.class);
+
+  private MetadataBus() {}
+
+  /**
+   * Registers the local codecs of every request and reply type on this Vert.x instance. Every
+   * verticle instance and every client calls it, from any thread; only the first call registers.
+   */
+  public static void registerCodecs(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    // the bus offers no "is registered" check, and the check-then-put inside is not atomic
+    synchronized (bus) {
+      for (Class<?> type : MESSAGE_TYPES) {
+        register(bus, type);
+      }
+    }
+  }
+
+  private static <T> void register(EventBus bus, Class<T> type) {
+    try {
+      bus.registerDefaultCodec(type, new LocalCodec<>(type));
+    } catch (IllegalStateException alreadyRegistered) {
+      // an earlier verticle instance or client on this Vert.x did it
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.ironsync.metadata;
+
+import io.ironsync.domain.ApiException;
+import io.ironsync.metadata.CommitResult.Outcome;
+import io.ironsync.metadata.impl.CommitTransaction;
+import io.ironsync.metadata.impl.DeleteTransaction;
+import io.ironsync.metadata.impl.Failures;
+import io.ironsync.metadata.impl.FileLookup;
+import io.ironsync.metadata.impl.FolderListings;
+import io.ironsync.metadata.impl.PgUrl;
+import io.ironsync.metadata.impl.Problems;
+import io.ironsync.observability.MetadataMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the {@link MetadataAddresses} from PostgreSQL through its own reactive pool. Several
+ * instances may run side by side; each owns a pool of {@code poolSize} connections. The database
+ * client never blocks, so the verticle runs on an event loop.
+ */
+public final class MetadataVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(MetadataVerticle.class);
+
+  // below the default metadata.request-timeout (10 s), so a caller stuck behind an exhausted or
+  // unreachable database gets database-unavailable rather than a bare timeout
+  private static final int POOL_WAIT_SECONDS = 5;
+  // beyond this many waiting requests per pool, new ones fail at once (503) instead of piling up
+  private static final int MAX_WAITING_PER_CONNECTION = 64;
+  // if this process stalls or loses PostgreSQL mid-transaction, the server ends the transaction
+  // and releases the user's lock instead of holding it until TCP gives up
+  private static final String IDLE_IN_TRANSACTION_TIMEOUT = "30s";
+
+  private final URI pgUrl;
+  private final int poolSize;
+  private final MetadataMetrics metrics;
+  private Pool pool;
+
+  public MetadataVerticle(URI pgUrl, int poolSize, MetadataMetrics metrics) {
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("pool size must be positive: " + poolSize);
+    }
+    this.pgUrl = pgUrl;
+    this.poolSize = poolSize;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    MetadataBus.registerCodecs(vertx);
+    PgUrl url = PgUrl.parse(pgUrl);
+    pool = createPool(url);
+    CommitTransaction commits = new CommitTransaction(pool);
+    DeleteTransaction deletes = new DeleteTransaction(pool);
+    FileLookup lookup = new FileLookup(pool);
+    FolderListings listings = new FolderListings(pool);
+    return ping()
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "PostgreSQL at " + url.describe() + " does not answer: " + failure,
+                        failure)))
+        .compose(
+            ready ->
+                Future.all(
+                    serve(
+                        MetadataAddresses.COMMIT,
+                        "commit",
+                        commits::commit,
+                        result ->
+                            result.outcome() == Outcome.UNCHANGED ? "unchanged" : "committed"),
+                    serve(
+                        MetadataAddresses.DELETE, "delete", deletes::delete, result -> "committed"),
+                    serve(MetadataAddresses.GET, "get", lookup::get, result -> "ok"),
+                    serve(MetadataAddresses.LIST, "list", listings::list, result -> "ok"),
+                    servePing()))
+        .recover(failure -> pool.close().transform(closed -> Future.failedFuture(failure)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool.close();
+  }
+
+  private Pool createPool(PgUrl url) {
+    PgConnectOptions connect =
+        url.connectOptions()
+            .setCachePreparedStatements(true)
+            .addProperty("application_name", "ironsync-metadata")
+            .addProperty("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION_TIMEOUT);
+    PoolOptions options =
+        new PoolOptions()
+            .setMaxSize(poolSize)
+            .setMaxWaitQueueSize(poolSize * MAX_WAITING_PER_CONNECTION)
+            .setConnectionTimeout(POOL_WAIT_SECONDS)
+            .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+    return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+  }
+
+  private Future<Void> ping() {
+    return pool.query("select 1").execute().mapEmpty();
+  }
+
+  private <T, R> Future<Void> serve(
+      String address,
+      String operation,
+      Function<T, Future<R>> action,
+      Function<R, String> outcomeOf) {
+    return vertx
+        .eventBus()
+        .<T>consumer(
+            address,
+            message -> {
+              long started = System.nanoTime();
+              run(action, message.body())
+                  .onComplete(
+                      result -> {
+                        String outcome =
+                            result.succeeded()
+                                ? outcomeOf.apply(result.result())
+                                : failureOutcome(result.cause());
+                        metrics.transactionFinished(
+                            operation, outcome, Duration.ofNanos(System.nanoTime() - started));
+                        if (result.succeeded()) {
+                          message.reply(result.result());
+                        } else {
+                          fail(message, address, result.cause());
+                        }
+                      });
+            })
+        .completion();
+  }
+
+  private Future<Void> servePing() {
+    return vertx
+        .eventBus()
+        .consumer(
+            MetadataAddresses.PING,
+            message ->
+                ping()
+                    .onComplete(
+                        result -> {
+                          if (result.succeeded()) {
+                            message.reply(null);
+                          } else {
+                            fail(message, MetadataAddresses.PING, result.cause());
+                          }
+                        }))
+        .completion();
+  }
+
+  /** Turns a check that throws before the first query into a failed future like the rest. */
+  private static <T, R> Future<R> run(Function<T, Future<R>> action, T body) {
+    try {
+      return action.apply(body);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static String failureOutcome(Throwable failure) {
+    return failure instanceof ApiException api && api.status() < 500 ? "rejected" : "failed";
+  }
+
+  private static void fail(Message<?> message, String address, Throwable failure) {
+    ApiException problem = Failures.toApiException(failure);
+    if (failure instanceof ApiException) {
+      log.debug("{}: {} {}", address, problem.status(), problem.detail());
+    } else if (Failures.isDatabaseTrouble(failure)) {
+      log.warn("{}: PostgreSQL failed: {}", address, failure.toString());
+    } else {
+      log.error("{}: unexpected failure", address, failure);
+    }
+    message.fail(problem.status(), Problems.toJson(problem));
+  }
+}

@@ -1,0 +1,88 @@
+package io.ironsync.metadata.impl;
+
+import io.ironsync.domain.ApiException;
+import io.ironsync.metadata.CommitRequest;
+import io.ironsync.metadata.CommitResult;
+import io.ironsync.metadata.DeleteRequest;
+import io.ironsync.metadata.DeleteResult;
+import io.ironsync.metadata.FileQuery;
+import io.ironsync.metadata.FolderListing;
+import io.ironsync.metadata.ListRequest;
+import io.ironsync.metadata.MetadataAddresses;
+import io.ironsync.metadata.MetadataBus;
+import io.ironsync.metadata.MetadataClient;
+import io.ironsync.metadata.StoredFile;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import java.time.Duration;
+
+/** {@link MetadataClient} over event-bus requests to the metadata verticle. */
+public final class EventBusMetadataClient implements MetadataClient {
+
+  private final Vertx vertx;
+  private final DeliveryOptions delivery;
+  private final long retryAfterSeconds;
+
+  public EventBusMetadataClient(Vertx vertx, Duration sendTimeout) {
+    if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+      throw new IllegalArgumentException("the send timeout must be positive: " + sendTimeout);
+    }
+    MetadataBus.registerCodecs(vertx);
+    this.vertx = vertx;
+    this.delivery = new DeliveryOptions().setSendTimeout(sendTimeout.toMillis());
+    this.retryAfterSeconds = Math.max(1, sendTimeout.toSeconds());
+  }
+
+  @Override
+  public Future<CommitResult> commit(CommitRequest request) {
+    return request(MetadataAddresses.COMMIT, request);
+  }
+
+  @Override
+  public Future<StoredFile> get(FileQuery query) {
+    return request(MetadataAddresses.GET, query);
+  }
+
+  @Override
+  public Future<DeleteResult> delete(DeleteRequest request) {
+    return request(MetadataAddresses.DELETE, request);
+  }
+
+  @Override
+  public Future<FolderListing> list(ListRequest request) {
+    return request(MetadataAddresses.LIST, request);
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return request(MetadataAddresses.PING, null).mapEmpty();
+  }
+
+  private <T> Future<T> request(String address, Object body) {
+    return vertx
+        .eventBus()
+        .<T>request(address, body, delivery)
+        .map(Message::body)
+        .recover(failure -> Future.failedFuture(toApiException(failure)));
+  }
+
+  private Throwable toApiException(Throwable failure) {
+    if (!(failure instanceof ReplyException reply)) {
+      return failure;
+    }
+    switch (reply.failureType()) {
+      case RECIPIENT_FAILURE:
+        return Problems.fromReply(reply.failureCode(), reply.getMessage());
+      case TIMEOUT:
+        // the work may still complete after this; a retried commit of the same content is a no-op
+        return ApiException.unavailable(
+            "metadata-timeout", "the metadata service did not answer in time", retryAfterSeconds);
+      default:
+        return ApiException.unavailable(
+            "metadata-unavailable", "the metadata service is not running", retryAfterSeconds);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.ironsync.metadata;
+
+import io.ironsync.domain.Caller;
+import io.ironsync.domain.FilePath;
+import io.ironsync.testkit.TestPostgres;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh, migrated database with the metadata verticle deployed on a test class's Vert.x, and the
+ * client the edge would use. Each test takes its own user, so tests in a class do not interfere.
+ */
+final class MetadataFixture {
+
+  static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+  final String pgUrl;
+  final MetadataClient client;
+  final RecordingMetrics metrics;
+
+  private MetadataFixture(String pgUrl, MetadataClient client, RecordingMetrics metrics) {
+    this.pgUrl = pgUrl;
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  /** Blocks the calling (test) thread until the verticle is up. */
+  static MetadataFixture deploy(Vertx vertx) {
+    String pgUrl = TestPostgres.shared().newDatabase();
+    SchemaMigrator.migrate(URI.create(pgUrl));
+    RecordingMetrics metrics = new RecordingMetrics();
+    vertx.deployVerticle(new MetadataVerticle(URI.create(pgUrl), 4, metrics)).await();
+    return new MetadataFixture(pgUrl, MetadataClient.overEventBus(vertx, SEND_TIMEOUT), metrics);
+  }
+
+  static String newUser() {
+    return "user-" + UUID.randomUUID();
+  }
+
+  static CommitRequest put(String user, String path, String content) {
+    return put(user, path, content, Precondition.NONE);
+  }
+
+  static CommitRequest put(String user, String path, String content, Precondition precondition) {
+    return new CommitRequest(
+        new Caller(user, "laptop"),
+        FilePath.of(path),
+        "blobs/" + UUID.randomUUID(),
+        content.getBytes(StandardCharsets.UTF_8).length,
+        sha256(content),
+        precondition);
+  }
+
+  static DeleteRequest delete(String user, String path) {
+    return new DeleteRequest(new Caller(user, "phone"), FilePath.of(path), Precondition.NONE);
+  }
+
+  static String sha256(String content) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(content.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  CommitResult commit(CommitRequest request) {
+    return client.commit(request).await();
+  }
+
+  List<Map<String, Object>> rows(String sql) {
+    return TestPostgres.query(pgUrl, sql);
+  }
+
+  long count(String sql) {
+    return TestPostgres.count(pgUrl, sql);
+  }
+
+  /** What the user's rows add up to: the journal seq and the row count of each table. */
+  Map<String, Long> footprint(String user) {
+    String u = "'" + user + "'";
+    return Map.of(
+        "seq", count("select coalesce((select journal_seq from users where id = " + u + "), 0)"),
+        "journal", count("select count(*) from journal where user_id = " + u),
+        "versions", count("select count(*) from versions where user_id = " + u),
+        "blobs", count("select count(*) from blobs where user_id = " + u),
+        "files", count("select count(*) from files where user_id = " + u));
+  }
+}
