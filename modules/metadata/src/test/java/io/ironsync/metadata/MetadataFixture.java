@@ -86,14 +86,24 @@ final class MetadataFixture {
     return TestPostgres.count(pgUrl, sql);
   }
 
-  /** What the user's rows add up to: the journal seq and the row count of each table. */
   Map<String, Long> footprint(String user) {
+    return footprint(pgUrl, user);
+  }
+
+  /** What a user's rows add up to: the journal seq and the row count of each table. */
+  static Map<String, Long> footprint(String pgUrl, String user) {
     String u = "'" + user + "'";
     return Map.of(
-        "seq", count("select coalesce((select journal_seq from users where id = " + u + "), 0)"),
-        "journal", count("select count(*) from journal where user_id = " + u),
-        "versions", count("select count(*) from versions where user_id = " + u),
-        "blobs", count("select count(*) from blobs where user_id = " + u),
-        "files", count("select count(*) from files where user_id = " + u));
+        "seq",
+        TestPostgres.count(
+            pgUrl, "select coalesce((select journal_seq from users where id = " + u + "), 0)"),
+        "journal",
+        TestPostgres.count(pgUrl, "select count(*) from journal where user_id = " + u),
+        "versions",
+        TestPostgres.count(pgUrl, "select count(*) from versions where user_id = " + u),
+        "blobs",
+        TestPostgres.count(pgUrl, "select count(*) from blobs where user_id = " + u),
+        "files",
+        TestPostgres.count(pgUrl, "select count(*) from files where user_id = " + u));
   }
 }
