@@ -10,10 +10,9 @@ import io.vertx.core.streams.WriteStream;
  * slows the client down instead of buffering. Memory held by a sink is bounded by the store's part
  * size, whatever the blob size.
  *
- * <p>When the store fails on its own (the connection to S3 dropped, a part upload was refused),
- * the sink calls its {@link #exceptionHandler} once, even if nobody is writing at that moment
- * (e.g. the writer is paused waiting for a drain that will never come), and every later write or
- * end fails.
+ * <p>When the store fails on its own (the connection to S3 dropped, a part upload was refused), the
+ * sink calls its {@link #exceptionHandler} once, even if nobody is writing at that moment (e.g. the
+ * writer is paused waiting for a drain that will never come), and every later write or end fails.
  *
  * <p>{@link #end()} completes once the blob is durable under its key. If anything fails, or the
  * caller gives up, {@link #abort()} removes every trace of it: an unfinished multipart upload is

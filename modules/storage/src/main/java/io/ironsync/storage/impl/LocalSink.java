@@ -1,0 +1,179 @@
+package io.ironsync.storage.impl;
+
+import io.ironsync.storage.BlobSink;
+import io.ironsync.storage.ObjectStoreException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A blob being written to a temp file; {@link #end()} moves it under its key. Backpressure is the
+ * file's write queue. Used from the context that created it.
+ */
+final class LocalSink implements BlobSink {
+
+  private final LocalObjectStore store;
+  private final String key;
+  private final long expectedSize;
+  private final AsyncFile file;
+  private final Path tempFile;
+  private final Path target;
+  private final long start = System.nanoTime();
+
+  private long written;
+  private Future<Void> publishing;
+  private Future<Void> ended;
+  private ObjectStoreException failure;
+  private Future<Void> cleanup;
+  private Handler<Throwable> exceptionHandler;
+  private Handler<Void> drainHandler;
+
+  LocalSink(
+      LocalObjectStore store,
+      String key,
+      long expectedSize,
+      AsyncFile file,
+      Path tempFile,
+      Path target) {
+    this.store = store;
+    this.key = key;
+    this.expectedSize = expectedSize;
+    this.file = file;
+    this.tempFile = tempFile;
+    this.target = target;
+    file.exceptionHandler(this::fail);
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return Future.failedFuture(new IllegalStateException("write after end of blob " + key));
+    }
+    if (expectedSize >= 0 && written + data.length() > expectedSize) {
+      fail(
+          new ObjectStoreException(
+              "blob " + key + " got more than the " + expectedSize + " bytes announced", null));
+      return Future.failedFuture(failure);
+    }
+    written += data.length();
+    return file.write(data).recover(this::failWith);
+  }
+
+  @Override
+  public Future<Void> end() {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return ended;
+    }
+    if (expectedSize >= 0 && written != expectedSize) {
+      fail(
+          new ObjectStoreException(
+              "blob "
+                  + key
+                  + " ended after "
+                  + written
+                  + " of the "
+                  + expectedSize
+                  + " bytes announced",
+              null));
+      return Future.failedFuture(failure);
+    }
+    Future<Void> durable = store.fsync() ? file.flush() : Future.succeededFuture();
+    publishing = durable.compose(v -> file.close()).compose(v -> store.publish(tempFile, target));
+    ended =
+        publishing
+            .onComplete(
+                ar ->
+                    store
+                        .metrics()
+                        .putFinished(
+                            LocalObjectStore.STORE,
+                            Duration.ofNanos(System.nanoTime() - start),
+                            written,
+                            ar.succeeded()))
+            .recover(this::failWith);
+    return ended;
+  }
+
+  @Override
+  public Future<Void> abort() {
+    if (cleanup == null) {
+      fail(new ObjectStoreException("upload of blob " + key + " aborted", null));
+    }
+    return cleanup;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return failure == null && publishing == null && file.writeQueueFull();
+  }
+
+  @Override
+  public BlobSink drainHandler(Handler<Void> handler) {
+    drainHandler = handler;
+    if (failure == null && publishing == null) {
+      file.drainHandler(handler);
+    }
+    return this;
+  }
+
+  @Override
+  public BlobSink exceptionHandler(Handler<Throwable> handler) {
+    exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public BlobSink setWriteQueueMaxSize(int maxSize) {
+    file.setWriteQueueMaxSize(maxSize);
+    return this;
+  }
+
+  /**
+   * Closes the file and deletes it, or the published blob if {@link #end()} had already moved it
+   * there (waiting for a move in progress so that it cannot land after the delete).
+   */
+  private void fail(Throwable cause) {
+    if (failure != null) {
+      return;
+    }
+    failure = LocalObjectStore.failure("writing blob " + key + " failed", cause);
+    Future<Void> settled =
+        publishing == null
+            ? Future.succeededFuture()
+            : publishing.transform(ar -> Future.succeededFuture());
+    cleanup =
+        settled
+            .compose(v -> closeFile())
+            .compose(v -> store.discard(tempFile, target))
+            .recover(
+                e ->
+                    Future.failedFuture(
+                        LocalObjectStore.failure("cannot remove aborted blob " + key, e)));
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(failure);
+    }
+    if (drainHandler != null) {
+      drainHandler.handle(null);
+    }
+  }
+
+  private Future<Void> failWith(Throwable cause) {
+    fail(cause);
+    return Future.failedFuture(failure);
+  }
+
+  /** Closes the file unless that already happened; a second close would throw. */
+  private Future<Void> closeFile() {
+    return Future.<Void>future(promise -> file.close().onComplete(promise))
+        .transform(ar -> Future.succeededFuture());
+  }
+}

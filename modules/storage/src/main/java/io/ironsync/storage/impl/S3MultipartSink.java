@@ -1,0 +1,289 @@
+package io.ironsync.storage.impl;
+
+import io.ironsync.storage.BlobSink;
+import io.ironsync.storage.ObjectStoreException;
+import io.minio.messages.Part;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A blob of unknown (or more than single-PUT) size, uploaded as a multipart upload with a fixed
+ * part size.
+ *
+ * <p>Bytes fill the current part; a full part is sent once the next byte arrives, so a blob that
+ * ends exactly on a part boundary never needs an empty last part. At most one part is in flight
+ * while the next fills: {@link #writeQueueFull()} turns true when the filling part is full while
+ * another is still uploading, which bounds the memory of a sink to two parts (plus the one write a
+ * well-behaved writer makes after the queue turned full). The multipart upload is created only when
+ * the first part is sent: a blob that ends before filling a part goes up as one plain PUT.
+ *
+ * <p>Every failure, and {@link #abort()}, aborts the multipart upload once no part is in flight any
+ * more (S3 may otherwise keep a part that finished after the abort), and deletes the object if the
+ * final request had been sent.
+ *
+ * <p>Used from one context: the one that created it.
+ */
+final class S3MultipartSink implements BlobSink {
+
+  static final int MAX_PARTS = 10_000;
+
+  private final S3Operations s3;
+  private final String key;
+  private final long expectedSize;
+  private final int partSize;
+
+  /** Bytes written while the current part is full and another one is still uploading. */
+  private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
+
+  private int waitingOffset;
+  private PartBuffer current;
+  private byte[] recycled;
+  private int nextPartNumber = 1;
+  private final List<Part> parts = new ArrayList<>();
+  private Future<String> uploadId;
+  private Future<Void> inFlight;
+  private long written;
+  private Promise<Void> ended;
+  private Future<Void> completion;
+  private boolean completed;
+  private ObjectStoreException failure;
+  private Future<Void> cleanup;
+  private Handler<Throwable> exceptionHandler;
+  private Handler<Void> drainHandler;
+
+  /**
+   * @param expectedSize the exact size, or -1 when unknown
+   */
+  S3MultipartSink(S3Operations s3, String key, long expectedSize, int partSize) {
+    this.s3 = s3;
+    this.key = key;
+    this.expectedSize = expectedSize;
+    this.partSize = partSize;
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return Future.failedFuture(new IllegalStateException("write after end of blob " + key));
+    }
+    if (expectedSize >= 0 && written + data.length() > expectedSize) {
+      fail(
+          new ObjectStoreException(
+              "blob " + key + " got more than the " + expectedSize + " bytes announced", null));
+      return Future.failedFuture(failure);
+    }
+    written += data.length();
+    if (data.length() > 0) {
+      waiting.add(data);
+      pump();
+    }
+    return failure == null ? Future.succeededFuture() : Future.failedFuture(failure);
+  }
+
+  @Override
+  public Future<Void> end() {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return ended.future();
+    }
+    if (expectedSize >= 0 && written != expectedSize) {
+      fail(
+          new ObjectStoreException(
+              "blob "
+                  + key
+                  + " ended after "
+                  + written
+                  + " of the "
+                  + expectedSize
+                  + " bytes announced",
+              null));
+      return Future.failedFuture(failure);
+    }
+    ended = Promise.promise();
+    pump();
+    return ended.future();
+  }
+
+  @Override
+  public Future<Void> abort() {
+    if (cleanup == null) {
+      fail(new ObjectStoreException("upload of blob " + key + " aborted", null));
+    }
+    return cleanup;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return failure == null && inFlight != null && current != null && current.isFull();
+  }
+
+  @Override
+  public BlobSink drainHandler(Handler<Void> handler) {
+    drainHandler = handler;
+    return this;
+  }
+
+  @Override
+  public BlobSink exceptionHandler(Handler<Throwable> handler) {
+    exceptionHandler = handler;
+    return this;
+  }
+
+  /** The limit is the part size, fixed by configuration. */
+  @Override
+  public BlobSink setWriteQueueMaxSize(int maxSize) {
+    return this;
+  }
+
+  /** Moves waiting bytes into parts as far as the one-part-in-flight rule allows. */
+  private void pump() {
+    while (failure == null && !waiting.isEmpty()) {
+      if (current != null && current.isFull()) {
+        if (inFlight != null) {
+          return;
+        }
+        sendCurrentPart();
+        continue;
+      }
+      if (current == null) {
+        current = new PartBuffer(partSize, recycled);
+        recycled = null;
+      }
+      Buffer head = waiting.peek();
+      waitingOffset += current.fill(head, waitingOffset);
+      if (waitingOffset == head.length()) {
+        waiting.poll();
+        waitingOffset = 0;
+      }
+    }
+    if (failure == null && ended != null && inFlight == null && completion == null) {
+      finish();
+    }
+  }
+
+  private void sendCurrentPart() {
+    if (nextPartNumber > MAX_PARTS) {
+      fail(
+          new ObjectStoreException(
+              "blob " + key + " is larger than " + MAX_PARTS + " parts of " + partSize + " bytes",
+              null));
+      return;
+    }
+    PartBuffer part = current;
+    current = null;
+    int number = nextPartNumber++;
+    if (uploadId == null) {
+      uploadId = s3.createMultipart(key);
+    }
+    Future<Void> upload =
+        uploadId
+            .compose(id -> s3.uploadPart(key, id, number, part.bytes(), part.length()))
+            .map(
+                etag -> {
+                  parts.add(new Part(number, etag));
+                  if (failure == null) {
+                    recycled = part.bytes();
+                  }
+                  return null;
+                });
+    inFlight = upload;
+    upload.onComplete(
+        ar -> {
+          boolean wasFull = writeQueueFull();
+          inFlight = null;
+          if (ar.failed()) {
+            fail(ar.cause());
+            return;
+          }
+          pump();
+          if (wasFull && !writeQueueFull() && drainHandler != null) {
+            drainHandler.handle(null);
+          }
+        });
+  }
+
+  /** Called once every byte is in {@link #current} and no part is in flight. */
+  private void finish() {
+    if (uploadId == null) {
+      completion =
+          current == null
+              ? s3.putBytes(key, new byte[0], 0)
+              : s3.putBytes(key, current.bytes(), current.length());
+    } else if (current != null) {
+      sendCurrentPart();
+      return;
+    } else {
+      completion = uploadId.compose(id -> s3.completeMultipart(key, id, parts));
+    }
+    completion.onComplete(
+        ar -> {
+          completed = ar.succeeded();
+          if (failure != null) {
+            return;
+          }
+          if (ar.failed()) {
+            fail(ar.cause());
+            return;
+          }
+          current = null;
+          recycled = null;
+          ended.tryComplete();
+        });
+  }
+
+  private void fail(Throwable cause) {
+    if (failure != null) {
+      return;
+    }
+    failure = S3Failures.wrap("S3 upload of " + key, cause);
+    waiting.clear();
+    current = null;
+    recycled = null;
+    cleanup = cleanUp();
+    if (ended != null) {
+      ended.tryFail(failure);
+    }
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(failure);
+    }
+    // A writer paused on writeQueueFull() must wake up to see the failure.
+    if (drainHandler != null) {
+      drainHandler.handle(null);
+    }
+  }
+
+  private Future<Void> cleanUp() {
+    boolean mayBeStored = completion != null;
+    return settled(inFlight)
+        .compose(v -> settled(completion))
+        .compose(v -> abortUpload())
+        .compose(v -> mayBeStored ? s3.remove(key) : Future.succeededFuture());
+  }
+
+  private Future<Void> abortUpload() {
+    if (uploadId == null) {
+      return Future.succeededFuture();
+    }
+    return uploadId.transform(
+        ar ->
+            ar.succeeded() && !completed
+                ? s3.abortMultipart(key, ar.result())
+                : Future.succeededFuture());
+  }
+
+  private static Future<Void> settled(Future<?> future) {
+    return future == null
+        ? Future.succeededFuture()
+        : future.transform(ar -> Future.succeededFuture());
+  }
+}

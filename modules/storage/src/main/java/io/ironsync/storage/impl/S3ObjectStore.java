@@ -1,0 +1,182 @@
+package io.ironsync.storage.impl;
+
+import io.ironsync.config.IronSyncConfig;
+import io.ironsync.observability.StorageMetrics;
+import io.ironsync.storage.BlobReader;
+import io.ironsync.storage.BlobSink;
+import io.ironsync.storage.ByteRange;
+import io.ironsync.storage.ObjectStore;
+import io.ironsync.storage.ObjectStoreException;
+import io.minio.http.Method;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The production store: an S3-compatible bucket. Blobs of announced size up to {@link
+ * #MAX_SINGLE_PUT} stream as one PUT; others go up as multipart uploads with the configured part
+ * size (see {@link S3MultipartSink}).
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+  /** The largest object S3 accepts in one PUT. */
+  static final long MAX_SINGLE_PUT = 5L << 30;
+
+  /**
+   * Parts are buffered in byte arrays, two per upload; larger parts than this would not fit an
+   * array and would make a few concurrent uploads exhaust the heap.
+   */
+  static final long MAX_PART_SIZE = 1L << 30;
+
+  private final S3Operations s3;
+
+  private S3ObjectStore(S3Operations s3) {
+    this.s3 = s3;
+  }
+
+  /** Connects, creates the bucket when it is missing, and fails with a message naming the cause. */
+  public static Future<ObjectStore> open(
+      Vertx vertx, IronSyncConfig.S3 config, StorageMetrics metrics) {
+    if (config.partSize() > MAX_PART_SIZE) {
+      return Future.failedFuture(
+          new ObjectStoreException(
+              "s3.part-size "
+                  + config.partSize()
+                  + " is above the "
+                  + MAX_PART_SIZE
+                  + " bytes this store supports: every upload buffers up to two parts in memory",
+              null));
+    }
+    S3Operations s3;
+    try {
+      s3 = S3Operations.create(vertx, config, metrics);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(
+          new ObjectStoreException("bad S3 endpoint " + config.endpoint() + ": " + e, e));
+    }
+    return s3.bucketExists()
+        .compose(exists -> exists ? Future.succeededFuture() : s3.makeBucket())
+        .<ObjectStore>map(v -> new S3ObjectStore(s3))
+        .recover(e -> s3.close().transform(ar -> Future.failedFuture(bootFailure(config, e))));
+  }
+
+  private static ObjectStoreException bootFailure(IronSyncConfig.S3 config, Throwable failure) {
+    String problem =
+        S3Failures.errorCode(failure) == null
+            ? " unreachable: "
+            : " refused access to bucket " + config.bucket() + ": ";
+    return new ObjectStoreException(
+        "S3 endpoint " + config.endpoint() + problem + failure.getMessage(), failure);
+  }
+
+  @Override
+  public String kind() {
+    return S3Operations.STORE;
+  }
+
+  @Override
+  public Future<BlobSink> create(String key, long expectedSize) {
+    try {
+      BlobKeys.validate(key);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (expectedSize < -1) {
+      return Future.failedFuture(new IllegalArgumentException("bad size " + expectedSize));
+    }
+    if (expectedSize >= 0 && expectedSize <= MAX_SINGLE_PUT) {
+      return S3PutSink.open(s3, key, expectedSize);
+    }
+    if (expectedSize > s3.partSize() * S3MultipartSink.MAX_PARTS) {
+      return Future.failedFuture(
+          new ObjectStoreException(
+              "blob "
+                  + key
+                  + " of "
+                  + expectedSize
+                  + " bytes needs more than "
+                  + S3MultipartSink.MAX_PARTS
+                  + " parts of "
+                  + s3.partSize()
+                  + " bytes",
+              null));
+    }
+    return Future.succeededFuture(new S3MultipartSink(s3, key, expectedSize, (int) s3.partSize()));
+  }
+
+  @Override
+  public Future<BlobReader> read(String key, ByteRange range) {
+    try {
+      BlobKeys.validate(key);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return s3.get(key, range).compose(response -> reader(key, range, response));
+  }
+
+  private Future<BlobReader> reader(String key, ByteRange range, HttpClientResponse response) {
+    int status = response.statusCode();
+    if (status == 200 && range == null || status == 206 && range != null) {
+      String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length != null) {
+        return Future.succeededFuture(new HttpBlobReader(response, Long.parseLong(length)));
+      }
+    }
+    if (status / 100 == 2) {
+      response.request().reset();
+      return Future.failedFuture(
+          new ObjectStoreException(
+              "S3 GET " + key + " answered " + status + " without the expected length or range",
+              null));
+    }
+    return S3ErrorResponse.read(response)
+        .compose(
+            error -> {
+              if (status == 404 && (error.code() == null || error.isCode("NoSuchKey"))) {
+                return Future.failedFuture(ObjectStoreException.notFound(key));
+              }
+              return Future.failedFuture(
+                  new ObjectStoreException("S3 GET " + key + " failed: " + error.describe(), null));
+            });
+  }
+
+  @Override
+  public Future<Void> delete(String key) {
+    try {
+      BlobKeys.validate(key);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return s3.remove(key);
+  }
+
+  @Override
+  public Future<Optional<String>> presignedGet(String key, Duration ttl) {
+    try {
+      BlobKeys.validate(key);
+      return Future.succeededFuture(Optional.of(s3.presign(Method.GET, key, ttl)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return s3.bucketExists()
+        .compose(
+            exists ->
+                exists
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(
+                        new ObjectStoreException(
+                            "S3 bucket " + s3.bucket() + " does not exist", null)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return s3.close();
+  }
+}

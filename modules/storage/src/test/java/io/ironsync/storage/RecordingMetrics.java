@@ -1,0 +1,26 @@
+package io.ironsync.storage;
+
+import io.ironsync.observability.StorageMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Remembers what a store reported. */
+final class RecordingMetrics implements StorageMetrics {
+
+  record Put(String store, long bytes, boolean success) {}
+
+  final List<Put> puts = new CopyOnWriteArrayList<>();
+  final AtomicInteger aborted = new AtomicInteger();
+
+  @Override
+  public void putFinished(String store, Duration duration, long bytes, boolean success) {
+    puts.add(new Put(store, bytes, success));
+  }
+
+  @Override
+  public void multipartAborted(String store) {
+    aborted.incrementAndGet();
+  }
+}
