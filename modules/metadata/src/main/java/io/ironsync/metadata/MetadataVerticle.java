@@ -9,6 +9,7 @@ import io.ironsync.metadata.impl.FileLookup;
 import io.ironsync.metadata.impl.FolderListings;
 import io.ironsync.metadata.impl.PgUrl;
 import io.ironsync.metadata.impl.Problems;
+import io.ironsync.metadata.impl.UserWriteQueue;
 import io.ironsync.observability.MetadataMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,7 @@ public final class MetadataVerticle extends VerticleBase {
   // if this process stalls or loses PostgreSQL mid-transaction, the server ends the transaction
   // and releases the user's lock instead of holding it until TCP gives up
   private static final String IDLE_IN_TRANSACTION_TIMEOUT = "30s";
+  private static final int PREPARED_SQL_LIMIT = 8192;
 
   private final URI pgUrl;
   private final int poolSize;
@@ -61,8 +63,9 @@ public final class MetadataVerticle extends VerticleBase {
     MetadataBus.registerCodecs(vertx);
     PgUrl url = PgUrl.parse(pgUrl);
     pool = createPool(url);
-    CommitTransaction commits = new CommitTransaction(pool);
-    DeleteTransaction deletes = new DeleteTransaction(pool);
+    UserWriteQueue writes = new UserWriteQueue();
+    CommitTransaction commits = new CommitTransaction(pool, writes);
+    DeleteTransaction deletes = new DeleteTransaction(pool, writes);
     FileLookup lookup = new FileLookup(pool);
     FolderListings listings = new FolderListings(pool);
     return ping()
@@ -100,6 +103,8 @@ public final class MetadataVerticle extends VerticleBase {
             .setCachePreparedStatements(true)
             .addProperty("application_name", "ironsync-metadata")
             .addProperty("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION_TIMEOUT);
+    // the commit statement is long; it must still be prepared once per connection, not per call
+    connect.setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
     PoolOptions options =
         new PoolOptions()
             .setMaxSize(poolSize)

@@ -54,14 +54,18 @@ public final class CommitTransaction {
       """;
 
   private final Pool pool;
+  private final UserWriteQueue queue;
 
-  public CommitTransaction(Pool pool) {
+  public CommitTransaction(Pool pool, UserWriteQueue queue) {
     this.pool = pool;
+    this.queue = queue;
   }
 
   public Future<CommitResult> commit(CommitRequest request) {
     Requests.check(request);
-    return pool.withTransaction(conn -> attempt(conn, request))
+    return queue
+        .enqueue(
+            request.caller().userId(), () -> pool.withTransaction(conn -> attempt(conn, request)))
         .recover(
             err ->
                 err instanceof Unchanged unchanged

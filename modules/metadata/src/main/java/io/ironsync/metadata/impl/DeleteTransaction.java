@@ -33,14 +33,17 @@ public final class DeleteTransaction {
       """;
 
   private final Pool pool;
+  private final UserWriteQueue queue;
 
-  public DeleteTransaction(Pool pool) {
+  public DeleteTransaction(Pool pool, UserWriteQueue queue) {
     this.pool = pool;
+    this.queue = queue;
   }
 
   public Future<DeleteResult> delete(DeleteRequest request) {
     Requests.check(request);
-    return pool.withTransaction(conn -> attempt(conn, request));
+    return queue.enqueue(
+        request.caller().userId(), () -> pool.withTransaction(conn -> attempt(conn, request)));
   }
 
   private Future<DeleteResult> attempt(SqlConnection conn, DeleteRequest request) {

@@ -63,6 +63,10 @@ final class Requests {
     if (request.folder() == null) {
       throw ApiException.badRequest("invalid-path", "a listing needs a folder (the root is '')");
     }
+    if (request.pageToken() == null) {
+      throw ApiException.badRequest(
+          "invalid-query", "pageToken must be present or empty, not null");
+    }
     if (request.limit() < 1 || request.limit() > MAX_LIST_LIMIT) {
       throw ApiException.badRequest(
           "invalid-limit",
