@@ -5,6 +5,9 @@ import java.time.Duration;
 /** What the metadata verticle reports. */
 public interface MetadataMetrics {
 
-  /** One metadata transaction finished; outcome is committed, unchanged, rejected or failed. */
+  /**
+   * One metadata operation finished. Writes end committed, unchanged, rejected (a precondition or
+   * conflict) or failed; reads end ok, rejected or failed.
+   */
   void transactionFinished(String operation, String outcome, Duration duration);
 }
