@@ -13,6 +13,7 @@ import io.vertx.junit5.VertxExtension;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -190,12 +191,15 @@ abstract class ObjectStoreContract {
     String key = newKey();
     Payload payload = Payload.random(8 * MiB);
     BlobSink sink = call(() -> store.create(key, payload.size()));
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    sink.exceptionHandler(reported::add);
 
     call(() -> Streams.write(sink, payload, 0, 3 * MiB).done());
     call(sink::abort);
 
     assertThat(storedKeys()).doesNotContain(key);
     assertThat(unfinishedUploads()).isEmpty();
+    assertThat(reported).as("an abort is no store failure").isEmpty();
     Throwable lateWrite = failureOf(() -> Streams.write(sink, payload, 3 * MiB, KiB).done());
     assertThat(lateWrite).isInstanceOf(ObjectStoreException.class);
   }

@@ -3,6 +3,10 @@ package io.ironsync.storage;
 import static io.ironsync.storage.Payload.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ironsync.testkit.BlockedThreadWatch;
 import io.ironsync.testkit.TcpProxy;
 import io.ironsync.testkit.TestS3;
@@ -12,7 +16,9 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * The S3 store when S3 misbehaves: a fault-injecting proxy sits between the store and s3proxy,
@@ -161,6 +168,41 @@ class S3FaultsIT {
   }
 
   @Test
+  void s3_failing_while_a_multipart_writer_waits_for_drain_is_reported_once() {
+    assertFailureReachesPausedWriter(-1, 4 * PART_SIZE);
+  }
+
+  @Test
+  void s3_failing_while_a_single_put_writer_waits_for_drain_is_reported_once() {
+    assertFailureReachesPausedWriter(64 * MiB, 64 * MiB);
+  }
+
+  /**
+   * The writer fills the sink until it pushes back, then S3 goes away while nobody writes: only the
+   * exception handler can tell, and the drain it wakes the writer with makes its next write fail.
+   */
+  private void assertFailureReachesPausedWriter(long announced, int size) {
+    BlobSink sink = on.call(() -> store.create(newKey(), announced));
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    sink.exceptionHandler(reported::add);
+    proxy.stall(true);
+    Streams.Writer writer =
+        on.call(() -> Future.succeededFuture(Streams.write(sink, Payload.random(size), 0, size)));
+    on.call(() -> stillFullAfter(sink, Duration.ofMillis(200)));
+
+    proxy.refuse(true);
+    proxy.dropConnections();
+    Throwable failure = on.failureOf(writer::done);
+    proxy.refuse(false);
+    proxy.stall(false);
+    on.call(sink::abort);
+
+    assertThat(failure).isInstanceOf(ObjectStoreException.class);
+    assertThat(reported).containsExactly(failure);
+    assertThat(s3.multipartUploads(bucket)).isEmpty();
+  }
+
+  @Test
   void abort_while_a_part_is_in_flight_waits_for_it_and_leaves_no_upload() {
     String key = newKey();
     Payload payload = Payload.random(PART_SIZE + 1);
@@ -174,6 +216,50 @@ class S3FaultsIT {
 
     assertThat(s3.multipartUploads(bucket)).isEmpty();
     assertThat(s3.objectKeys(bucket)).doesNotContain(key);
+  }
+
+  @Test
+  void an_abort_that_keeps_failing_gives_up_and_names_the_upload_for_the_sweeper() {
+    String orphanBucket = s3.newBucket();
+    ObjectStore orphanStore =
+        on.call(
+            () ->
+                ObjectStores.open(
+                    vertx,
+                    S3ObjectStoreIT.storage("http://127.0.0.1:" + proxy.port(), orphanBucket),
+                    Path.of("unused"),
+                    metrics));
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger("io.ironsync.storage.impl.S3Operations");
+    log.start();
+    logger.addAppender(log);
+    try {
+      String key = newKey();
+      BlobSink sink = on.call(() -> orphanStore.create(key, -1));
+      // returns once the first part is stored: the writer waited for the drain it triggers
+      on.call(
+          () ->
+              Streams.write(sink, Payload.random(2 * PART_SIZE + 1), 0, 2 * PART_SIZE + 1).done());
+
+      proxy.refuse(true);
+      proxy.dropConnections();
+      Throwable failure = on.failureOf(sink::abort);
+
+      assertThat(failure).isInstanceOf(ObjectStoreException.class);
+      assertThat(metrics.aborted).hasValue(1);
+      assertThat(s3.multipartUploads(orphanBucket)).containsExactly(key);
+      assertThat(log.list)
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.WARN);
+                assertThat(event.getFormattedMessage()).contains(key).contains("orphan sweeper");
+              });
+    } finally {
+      logger.detachAppender(log);
+      proxy.refuse(false);
+      on.call(orphanStore::close);
+    }
   }
 
   @Test

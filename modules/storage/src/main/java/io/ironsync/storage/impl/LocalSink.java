@@ -56,9 +56,7 @@ final class LocalSink implements BlobSink {
       return Future.failedFuture(new IllegalStateException("write after end of blob " + key));
     }
     if (expectedSize >= 0 && written + data.length() > expectedSize) {
-      fail(
-          new ObjectStoreException(
-              "blob " + key + " got more than the " + expectedSize + " bytes announced", null));
+      refuse("blob " + key + " got more than the " + expectedSize + " bytes announced");
       return Future.failedFuture(failure);
     }
     written += data.length();
@@ -74,16 +72,14 @@ final class LocalSink implements BlobSink {
       return ended;
     }
     if (expectedSize >= 0 && written != expectedSize) {
-      fail(
-          new ObjectStoreException(
-              "blob "
-                  + key
-                  + " ended after "
-                  + written
-                  + " of the "
-                  + expectedSize
-                  + " bytes announced",
-              null));
+      refuse(
+          "blob "
+              + key
+              + " ended after "
+              + written
+              + " of the "
+              + expectedSize
+              + " bytes announced");
       return Future.failedFuture(failure);
     }
     Future<Void> durable = store.fsync() ? file.flush() : Future.succeededFuture();
@@ -106,7 +102,7 @@ final class LocalSink implements BlobSink {
   @Override
   public Future<Void> abort() {
     if (cleanup == null) {
-      fail(new ObjectStoreException("upload of blob " + key + " aborted", null));
+      refuse("upload of blob " + key + " aborted");
     }
     return cleanup;
   }
@@ -133,19 +129,33 @@ final class LocalSink implements BlobSink {
 
   @Override
   public BlobSink setWriteQueueMaxSize(int maxSize) {
-    file.setWriteQueueMaxSize(maxSize);
+    if (failure == null && publishing == null) {
+      file.setWriteQueueMaxSize(maxSize);
+    }
     return this;
+  }
+
+  /** A failure of the store itself: the writer also hears of it through the exception handler. */
+  private void fail(Throwable cause) {
+    if (failure == null) {
+      stop(LocalObjectStore.failure("writing blob " + key + " failed", cause), true);
+    }
+  }
+
+  /** The caller broke the contract or gave up; it learns of that from the future it holds. */
+  private void refuse(String reason) {
+    stop(new ObjectStoreException(reason, null), false);
   }
 
   /**
    * Closes the file and deletes it, or the published blob if {@link #end()} had already moved it
    * there (waiting for a move in progress so that it cannot land after the delete).
    */
-  private void fail(Throwable cause) {
+  private void stop(ObjectStoreException cause, boolean notify) {
     if (failure != null) {
       return;
     }
-    failure = LocalObjectStore.failure("writing blob " + key + " failed", cause);
+    failure = cause;
     Future<Void> settled =
         publishing == null
             ? Future.succeededFuture()
@@ -158,7 +168,7 @@ final class LocalSink implements BlobSink {
                 e ->
                     Future.failedFuture(
                         LocalObjectStore.failure("cannot remove aborted blob " + key, e)));
-    if (exceptionHandler != null) {
+    if (notify && exceptionHandler != null) {
       exceptionHandler.handle(failure);
     }
     if (drainHandler != null) {

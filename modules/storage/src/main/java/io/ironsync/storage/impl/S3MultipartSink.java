@@ -75,9 +75,7 @@ final class S3MultipartSink implements BlobSink {
       return Future.failedFuture(new IllegalStateException("write after end of blob " + key));
     }
     if (expectedSize >= 0 && written + data.length() > expectedSize) {
-      fail(
-          new ObjectStoreException(
-              "blob " + key + " got more than the " + expectedSize + " bytes announced", null));
+      refuse("blob " + key + " got more than the " + expectedSize + " bytes announced");
       return Future.failedFuture(failure);
     }
     written += data.length();
@@ -97,16 +95,14 @@ final class S3MultipartSink implements BlobSink {
       return ended.future();
     }
     if (expectedSize >= 0 && written != expectedSize) {
-      fail(
-          new ObjectStoreException(
-              "blob "
-                  + key
-                  + " ended after "
-                  + written
-                  + " of the "
-                  + expectedSize
-                  + " bytes announced",
-              null));
+      refuse(
+          "blob "
+              + key
+              + " ended after "
+              + written
+              + " of the "
+              + expectedSize
+              + " bytes announced");
       return Future.failedFuture(failure);
     }
     ended = Promise.promise();
@@ -117,7 +113,7 @@ final class S3MultipartSink implements BlobSink {
   @Override
   public Future<Void> abort() {
     if (cleanup == null) {
-      fail(new ObjectStoreException("upload of blob " + key + " aborted", null));
+      refuse("upload of blob " + key + " aborted");
     }
     return cleanup;
   }
@@ -173,10 +169,7 @@ final class S3MultipartSink implements BlobSink {
 
   private void sendCurrentPart() {
     if (nextPartNumber > MAX_PARTS) {
-      fail(
-          new ObjectStoreException(
-              "blob " + key + " is larger than " + MAX_PARTS + " parts of " + partSize + " bytes",
-              null));
+      refuse("blob " + key + " is larger than " + MAX_PARTS + " parts of " + partSize + " bytes");
       return;
     }
     PartBuffer part = current;
@@ -241,11 +234,27 @@ final class S3MultipartSink implements BlobSink {
         });
   }
 
+  /** A failure of the store itself: the writer also hears of it through the exception handler. */
   private void fail(Throwable cause) {
+    if (failure == null) {
+      stop(S3Failures.wrap("S3 upload of " + key, cause), true);
+    }
+  }
+
+  /** The caller broke the contract or gave up; it learns of that from the future it holds. */
+  private void refuse(String reason) {
+    stop(new ObjectStoreException(reason, null), false);
+  }
+
+  /**
+   * Drops the buffered parts at once (the memory matters more than the bytes now) and starts the
+   * clean-up that {@link #abort()} returns.
+   */
+  private void stop(ObjectStoreException cause, boolean notify) {
     if (failure != null) {
       return;
     }
-    failure = S3Failures.wrap("S3 upload of " + key, cause);
+    failure = cause;
     waiting.clear();
     current = null;
     recycled = null;
@@ -253,7 +262,7 @@ final class S3MultipartSink implements BlobSink {
     if (ended != null) {
       ended.tryFail(failure);
     }
-    if (exceptionHandler != null) {
+    if (notify && exceptionHandler != null) {
       exceptionHandler.handle(failure);
     }
     // A writer paused on writeQueueFull() must wake up to see the failure.

@@ -64,9 +64,7 @@ final class S3PutSink implements BlobSink {
       return Future.failedFuture(new IllegalStateException("write after end of blob " + key));
     }
     if (written + data.length() > size) {
-      fail(
-          new ObjectStoreException(
-              "blob " + key + " got more than the " + size + " bytes announced", null));
+      refuse("blob " + key + " got more than the " + size + " bytes announced");
       return Future.failedFuture(failure);
     }
     written += data.length();
@@ -83,10 +81,7 @@ final class S3PutSink implements BlobSink {
     }
     ending = true;
     if (written < size) {
-      fail(
-          new ObjectStoreException(
-              "blob " + key + " ended after " + written + " of the " + size + " bytes announced",
-              null));
+      refuse("blob " + key + " ended after " + written + " of the " + size + " bytes announced");
       return Future.failedFuture(failure);
     }
     request.end().onFailure(this::fail);
@@ -96,20 +91,23 @@ final class S3PutSink implements BlobSink {
   @Override
   public Future<Void> abort() {
     if (cleanup == null) {
-      fail(new ObjectStoreException("upload of blob " + key + " aborted", null));
+      refuse("upload of blob " + key + " aborted");
     }
     return cleanup;
   }
 
   @Override
   public boolean writeQueueFull() {
-    return failure == null && request.writeQueueFull();
+    return failure == null && !ending && request.writeQueueFull();
   }
 
   @Override
   public BlobSink drainHandler(Handler<Void> handler) {
     drainHandler = handler;
-    request.drainHandler(handler);
+    // the request refuses handlers once ended; a sink that no longer writes needs none
+    if (failure == null && !ending) {
+      request.drainHandler(handler);
+    }
     return this;
   }
 
@@ -121,7 +119,9 @@ final class S3PutSink implements BlobSink {
 
   @Override
   public BlobSink setWriteQueueMaxSize(int maxSize) {
-    request.setWriteQueueMaxSize(maxSize);
+    if (failure == null && !ending) {
+      request.setWriteQueueMaxSize(maxSize);
+    }
     return this;
   }
 
@@ -130,21 +130,33 @@ final class S3PutSink implements BlobSink {
     return Future.failedFuture(failure);
   }
 
+  /** A failure of the store itself: the writer also hears of it through the exception handler. */
+  private void fail(Throwable cause) {
+    if (failure == null) {
+      stop(S3Failures.wrap("S3 PUT " + key, cause), true);
+    }
+  }
+
+  /** The caller broke the contract or gave up; it learns of that from the future it holds. */
+  private void refuse(String reason) {
+    stop(new ObjectStoreException(reason, null), false);
+  }
+
   /**
    * Resets the request (a PUT cut short stores nothing) and, when every byte had already gone out,
    * deletes the key in case S3 stored the object before the failure reached us.
    */
-  private void fail(Throwable cause) {
+  private void stop(ObjectStoreException cause, boolean notify) {
     if (failure != null) {
       return;
     }
-    failure = S3Failures.wrap("S3 PUT " + key, cause);
+    failure = cause;
     boolean mayBeStored = ending && written == size;
     if (!stored.isComplete()) {
       request.reset();
     }
     cleanup = mayBeStored ? stored.transform(ar -> s3.remove(key)) : Future.<Void>succeededFuture();
-    if (exceptionHandler != null) {
+    if (notify && exceptionHandler != null) {
       exceptionHandler.handle(failure);
     }
     // A writer paused on writeQueueFull() must wake up to see the failure.
