@@ -14,18 +14,18 @@ import java.util.function.Supplier;
  * Runs store calls on one Vert.x context, as the gateway does, while the test thread waits for
  * their outcome.
  */
-final class OnContext {
+public final class OnContext {
 
   private static final int TIMEOUT_SECONDS = 45;
 
   private final Context context;
 
-  OnContext(Context context) {
+  public OnContext(Context context) {
     this.context = context;
   }
 
   /** The action's result, or an assertion error if it failed. */
-  <T> T call(Supplier<Future<T>> action) {
+  public <T> T call(Supplier<Future<T>> action) {
     AsyncResult<T> result = settle(action);
     if (result.failed()) {
       throw new AssertionError("store call failed: " + result.cause(), result.cause());
@@ -34,7 +34,7 @@ final class OnContext {
   }
 
   /** How the action failed, or an assertion error if it succeeded. */
-  Throwable failureOf(Supplier<Future<?>> action) {
+  public Throwable failureOf(Supplier<Future<?>> action) {
     AsyncResult<?> result = settle(action::get);
     assertThat(result.succeeded()).as("the call should have failed").isFalse();
     return result.cause();

@@ -7,12 +7,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Remembers what a store reported. */
-final class RecordingMetrics implements StorageMetrics {
+public final class RecordingMetrics implements StorageMetrics {
 
-  record Put(String store, long bytes, boolean success) {}
+  public record Put(String store, long bytes, boolean success) {}
 
-  final List<Put> puts = new CopyOnWriteArrayList<>();
-  final AtomicInteger aborted = new AtomicInteger();
+  public final List<Put> puts = new CopyOnWriteArrayList<>();
+  public final AtomicInteger aborted = new AtomicInteger();
 
   @Override
   public void putFinished(String store, Duration duration, long bytes, boolean success) {

@@ -127,6 +127,39 @@ class S3FaultsIT {
   }
 
   @Test
+  void a_connection_dropped_during_a_read_fails_the_reader_with_a_store_exception() {
+    Payload payload = Payload.random(16 * MiB);
+    String key = newKey();
+    on.call(() -> store.create(key, payload.size()).compose(s -> Streams.writeAndEnd(s, payload)));
+    BlobReader reader = on.call(() -> store.read(key, null));
+    Promise<Void> firstChunk = Promise.promise();
+    Promise<Void> outcome = Promise.promise();
+    reader.handler(
+        chunk -> {
+          reader.pause();
+          firstChunk.tryComplete();
+        });
+    reader.endHandler(v -> outcome.tryFail("the whole blob arrived"));
+    reader.exceptionHandler(outcome::tryFail);
+    on.call(
+        () -> {
+          reader.fetch(1);
+          return firstChunk.future();
+        });
+
+    proxy.dropConnections();
+    Throwable failure =
+        on.failureOf(
+            () -> {
+              reader.handler(chunk -> {});
+              reader.resume();
+              return outcome.future();
+            });
+
+    assertThat(failure).isInstanceOf(ObjectStoreException.class).hasMessageContaining(key);
+  }
+
+  @Test
   void a_stalled_s3_pushes_back_on_a_multipart_writer_and_it_resumes_on_drain() {
     String key = newKey();
     Payload payload = Payload.random(8 * PART_SIZE);

@@ -7,9 +7,9 @@ import io.vertx.core.streams.WriteStream;
 import java.io.ByteArrayOutputStream;
 
 /** Drives sinks and readers the way the gateway does: with backpressure, on a Vert.x context. */
-final class Streams {
+public final class Streams {
 
-  static final int CHUNK = 64 * Payload.KiB;
+  public static final int CHUNK = 64 * Payload.KiB;
 
   private Streams() {}
 
@@ -17,18 +17,18 @@ final class Streams {
    * Writes {@code length} bytes of the payload from {@code offset}, honouring writeQueueFull() and
    * the drain handler; the future completes when the last write was accepted.
    */
-  static Writer write(WriteStream<Buffer> sink, Payload payload, int offset, int length) {
+  public static Writer write(WriteStream<Buffer> sink, Payload payload, int offset, int length) {
     Writer writer = new Writer(sink, payload, offset, offset + length);
     writer.run();
     return writer;
   }
 
   /** Writes the whole payload and ends the sink. */
-  static Future<Void> writeAndEnd(BlobSink sink, Payload payload) {
+  public static Future<Void> writeAndEnd(BlobSink sink, Payload payload) {
     return write(sink, payload, 0, payload.size()).done().compose(v -> sink.end());
   }
 
-  static Future<byte[]> readAll(BlobReader reader) {
+  public static Future<byte[]> readAll(BlobReader reader) {
     Promise<byte[]> promise = Promise.promise();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     reader.handler(chunk -> out.writeBytes(chunk.getBytes()));
@@ -39,7 +39,7 @@ final class Streams {
   }
 
   /** A writer that stops when the sink pushes back and resumes on drain. */
-  static final class Writer {
+  public static final class Writer {
     private final WriteStream<Buffer> sink;
     private final Payload payload;
     private final int end;
@@ -75,16 +75,16 @@ final class Streams {
       }
     }
 
-    Future<Void> done() {
+    public Future<Void> done() {
       return done.future();
     }
 
     /** Bytes the sink accepted so far. */
-    int position() {
+    public int position() {
       return position;
     }
 
-    int drains() {
+    public int drains() {
       return drains;
     }
   }

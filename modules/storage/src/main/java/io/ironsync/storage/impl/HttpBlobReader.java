@@ -8,12 +8,14 @@ import io.vertx.core.http.HttpClientResponse;
 /** A blob read from S3: the paused body of a GET response. Used from the context that opened it. */
 final class HttpBlobReader implements BlobReader {
 
+  private final String key;
   private final HttpClientResponse response;
   private final long length;
   private Handler<Void> endHandler;
   private boolean done;
 
-  HttpBlobReader(HttpClientResponse response, long length) {
+  HttpBlobReader(String key, HttpClientResponse response, long length) {
+    this.key = key;
     this.response = response;
     this.length = length;
     response.endHandler(
@@ -49,7 +51,8 @@ final class HttpBlobReader implements BlobReader {
   @Override
   public BlobReader exceptionHandler(Handler<Throwable> handler) {
     if (!done) {
-      response.exceptionHandler(handler);
+      response.exceptionHandler(
+          handler == null ? null : e -> handler.handle(S3Failures.wrap("S3 GET " + key, e)));
     }
     return this;
   }

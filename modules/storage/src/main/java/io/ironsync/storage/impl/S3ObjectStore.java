@@ -122,7 +122,7 @@ public final class S3ObjectStore implements ObjectStore {
     if (status == 200 && range == null || status == 206 && range != null) {
       String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (length != null) {
-        return Future.succeededFuture(new HttpBlobReader(response, Long.parseLong(length)));
+        return Future.succeededFuture(new HttpBlobReader(key, response, Long.parseLong(length)));
       }
     }
     if (status / 100 == 2) {
