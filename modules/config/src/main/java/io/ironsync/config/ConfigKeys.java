@@ -129,7 +129,7 @@ public final class ConfigKeys {
           "s3.part-size",
           ValueTypes.BYTES,
           "8MiB",
-          "multipart part size for uploads of unknown length (5MiB-5GiB)");
+          "multipart part size for uploads of unknown length (5MiB-1GiB; each such upload holds up to two parts in memory)");
   public static final ConfigKey<Duration> S3_PRESIGN_TTL =
       key(
           "s3.presign-ttl",

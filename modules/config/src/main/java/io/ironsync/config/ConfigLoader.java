@@ -29,7 +29,8 @@ public final class ConfigLoader {
   public static final String CONFIG_FILE_ENV = "IRONSYNC_CONFIG";
 
   private static final long MIN_PART_SIZE = 5L << 20;
-  private static final long MAX_PART_SIZE = 5L << 30;
+  // parts of uploads without a length are held in memory, so far below S3's 5GiB part limit
+  private static final long MAX_PART_SIZE = 1L << 30;
   private static final int MAX_PARTS = 10_000;
   private static final long MIN_H2_WINDOW = 65_535;
 
@@ -317,7 +318,7 @@ public final class ConfigLoader {
       long partSize = required(S3_PART_SIZE);
       if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
         throw new ConfigException(
-            "bad value for 's3.part-size': S3 parts must be between 5MiB and 5GiB, got "
+            "bad value for 's3.part-size': must be between 5MiB (the S3 minimum) and 1GiB, got "
                 + partSize);
       }
       long maxFile = required(LIMITS_MAX_FILE_BYTES);

@@ -146,7 +146,7 @@ class ConfigLoaderTest {
     tooSmall.put("s3.part-size", "1MiB");
     assertThatThrownBy(() -> ConfigLoader.fromMap(tooSmall))
         .hasMessageContaining("'s3.part-size'")
-        .hasMessageContaining("between 5MiB and 5GiB");
+        .hasMessageContaining("between 5MiB (the S3 minimum) and 1GiB");
 
     var tooFewParts = new java.util.HashMap<>(s3);
     tooFewParts.put("limits.max-file-bytes", "1TiB");

@@ -1,6 +1,7 @@
 package io.ironsync.edge;
 
 import io.ironsync.domain.ApiException;
+import io.ironsync.domain.Caller;
 import io.ironsync.domain.FilePath;
 import io.ironsync.edge.impl.Authentication;
 import io.ironsync.edge.impl.FileRoutes;
@@ -22,70 +23,73 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, EdgeServices services) {
     Router router = Router.router(vertx);
     FileRoutes files = new FileRoutes(services.metadata());
+    Authentication authentication = new Authentication(services.tokens());
     router.route().handler(new RequestLogging());
-    router.route("/v1/*").handler(new Authentication(services.tokens()));
 
-    String file = "/v1/files/";
-    route(
-        router,
-        HttpMethod.PUT,
-        file,
-        FilePath::fromUrl,
-        (ctx, path) -> services.uploads().handle(ctx, RequestContext.caller(ctx), path));
-    route(
-        router,
-        HttpMethod.GET,
-        file,
-        FilePath::fromUrl,
-        (ctx, path) -> services.downloads().handle(ctx, RequestContext.caller(ctx), path));
-    route(
-        router,
-        HttpMethod.HEAD,
-        file,
-        FilePath::fromUrl,
-        (ctx, path) -> services.downloads().handle(ctx, RequestContext.caller(ctx), path));
-    route(router, HttpMethod.DELETE, file, FilePath::fromUrl, files::delete);
-    route(router, HttpMethod.GET, "/v1/meta/", FilePath::fromUrl, files::meta);
-    route(router, HttpMethod.GET, "/v1/list/", FilePath::folderFromUrl, files::list);
-    router
-        .get("/v1/list")
-        .handler(
-            ctx -> {
-              RequestContext.setRoute(ctx, "/v1/list");
-              ctx.request().resume();
-              files.list(ctx, FilePath.ROOT);
-            });
+    ApiRoute file = new ApiRoute(router, authentication, "/v1/files/", FilePath::fromUrl);
+    file.on(HttpMethod.PUT, (ctx, path) -> services.uploads().handle(ctx, caller(ctx), path));
+    file.on(HttpMethod.GET, (ctx, path) -> services.downloads().handle(ctx, caller(ctx), path));
+    file.on(HttpMethod.HEAD, (ctx, path) -> services.downloads().handle(ctx, caller(ctx), path));
+    file.on(HttpMethod.DELETE, files::delete);
+    new ApiRoute(router, authentication, "/v1/meta/", FilePath::fromUrl)
+        .on(HttpMethod.GET, files::meta);
+    new ApiRoute(router, authentication, "/v1/list/", FilePath::folderFromUrl)
+        .on(HttpMethod.GET, files::list);
 
-    router.route().failureHandler(new Problems());
+    Problems problems = new Problems();
+    router.route().failureHandler(problems);
+    // requests no route matched never reach a route's failure handler
+    router.errorHandler(404, problems);
+    router.errorHandler(405, problems);
     return router;
   }
 
+  private static Caller caller(RoutingContext ctx) {
+    return RequestContext.caller(ctx);
+  }
+
   /**
-   * Registers {@code prefix*}: the rest of the raw (still percent-encoded) path is parsed into a
-   * {@link FilePath}. Only PUT keeps the request paused: its handler owns the body.
+   * The routes under one prefix: the rest of the raw (still percent-encoded) path becomes a {@link
+   * FilePath}. Each route is named by its template, so metrics carry the template and never a raw
+   * path. Only PUT keeps the request paused: its handler owns the body.
    */
-  private static void route(
+  private record ApiRoute(
       Router router,
-      HttpMethod method,
+      Authentication authentication,
       String prefix,
-      Function<String, FilePath> parser,
-      BiConsumer<RoutingContext, FilePath> handler) {
-    String template = prefix + "*";
-    router
-        .route(method, template)
-        .handler(
-            ctx -> {
-              RequestContext.setRoute(ctx, template);
-              String raw = ctx.request().path();
-              if (!raw.startsWith(prefix)) {
-                throw ApiException.badRequest(
-                    "invalid-path", "the path must start with " + prefix + " exactly as written");
-              }
-              FilePath path = parser.apply(raw.substring(prefix.length()));
-              if (method != HttpMethod.PUT) {
-                ctx.request().resume();
-              }
-              handler.accept(ctx, path);
-            });
+      Function<String, FilePath> parser) {
+
+    void on(HttpMethod method, BiConsumer<RoutingContext, FilePath> handler) {
+      String template = prefix + "*";
+      router
+          .route(method, template)
+          .setName(template)
+          .handler(
+              ctx -> {
+                RequestContext.setRoute(ctx, template);
+                ctx.next();
+              })
+          .handler(authentication)
+          .handler(ctx -> handler.accept(ctx, parse(ctx, method)));
+    }
+
+    private FilePath parse(RoutingContext ctx, HttpMethod method) {
+      String raw = ctx.request().path();
+      String bare = prefix.substring(0, prefix.length() - 1);
+      String rest;
+      if (raw.startsWith(prefix)) {
+        rest = raw.substring(prefix.length());
+      } else if (raw.equals(bare)) {
+        rest = "";
+      } else {
+        throw ApiException.badRequest(
+            "invalid-path", "the path must start with " + prefix + " exactly as written");
+      }
+      FilePath path = parser.apply(rest);
+      if (method != HttpMethod.PUT) {
+        ctx.request().resume();
+      }
+      return path;
+    }
   }
 }

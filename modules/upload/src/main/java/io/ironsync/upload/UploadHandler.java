@@ -17,6 +17,7 @@ import io.ironsync.storage.ObjectStoreException;
 import io.ironsync.upload.impl.ContentDigest;
 import io.ironsync.upload.impl.HashingSink;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -41,6 +42,13 @@ public final class UploadHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(UploadHandler.class);
   private static final long STORAGE_RETRY_AFTER_SECONDS = 5;
+
+  /**
+   * How long an error answer waits for the blob clean-up. Usually the clean-up is done well before,
+   * so a client that sees the error also sees a clean store; when the store is down it goes on in
+   * the background (shutdown still waits for it).
+   */
+  private static final long CLEANUP_WAIT_MS = 2_000;
 
   private final ObjectStore store;
   private final MetadataClient metadata;
@@ -120,10 +128,11 @@ public final class UploadHandler {
               acceptBody(ctx.request());
               return store.create(key, headers.contentLength());
             })
-        .compose(blob -> receive(ctx.request(), blob, headers))
+        .compose(blob -> receive(ctx, blob, headers))
         .compose(
             received ->
                 commit(
+                    ctx,
                     new CommitRequest(
                         caller,
                         path,
@@ -162,8 +171,8 @@ public final class UploadHandler {
 
   private record Received(BlobSink blob, long size, String sha256) {}
 
-  private Future<Received> receive(
-      HttpServerRequest request, BlobSink blob, UploadHeaders headers) {
+  private Future<Received> receive(RoutingContext ctx, BlobSink blob, UploadHeaders headers) {
+    HttpServerRequest request = ctx.request();
     HashingSink sink = new HashingSink(blob, maxFileBytes, metrics);
     Pipe<Buffer> pipe = request.pipe().endOnFailure(false);
     // A pipe only learns of failed writes; a store that fails while the request is paused for
@@ -191,7 +200,16 @@ public final class UploadHandler {
               }
               return Future.succeededFuture(new Received(blob, sink.size(), actual));
             })
-        .recover(e -> blob.abort().transform(aborted -> Future.failedFuture(e)));
+        .recover(e -> cleanUp(ctx, blob.abort()).transform(aborted -> Future.failedFuture(e)));
+  }
+
+  /** Waits for a clean-up at most {@link #CLEANUP_WAIT_MS}; it keeps running after that. */
+  private Future<Void> cleanUp(RoutingContext ctx, Future<Void> cleanup) {
+    inFlight.track(cleanup);
+    Promise<Void> waited = Promise.promise();
+    cleanup.onComplete(done -> waited.tryComplete());
+    long timer = ctx.vertx().setTimer(CLEANUP_WAIT_MS, t -> waited.tryComplete());
+    return waited.future().onComplete(done -> ctx.vertx().cancelTimer(timer));
   }
 
   private static final class StorageFailure {
@@ -203,13 +221,14 @@ public final class UploadHandler {
    * removed. When the outcome is unknown (timeout, database failure), the blob stays: it may be
    * referenced by a commit that did happen, and an unreferenced blob is only garbage to sweep.
    */
-  private Future<CommitResult> commit(CommitRequest request) {
+  private Future<CommitResult> commit(RoutingContext ctx, CommitRequest request) {
     return metadata
         .commit(request)
         .recover(
             e -> {
               if (e instanceof ApiException api && api.status() < 500) {
-                return store.delete(request.blobKey()).transform(ignored -> Future.failedFuture(e));
+                return cleanUp(ctx, store.delete(request.blobKey()))
+                    .transform(ignored -> Future.failedFuture(e));
               }
               return Future.failedFuture(e);
             })

@@ -97,26 +97,41 @@ public final class Problems implements Handler<RoutingContext> {
     return path.length() <= 200 ? path : path.substring(0, 200) + "...";
   }
 
+  /**
+   * Answers, then deals with whatever is left of the request body: it is read and discarded, and if
+   * more than {@value #DRAIN_LIMIT_BYTES} bytes keep coming the HTTP/2 stream is reset with
+   * NO_ERROR (RFC 9113 §8.1: a complete answer, then "stop sending") or, for HTTP/1.1, the
+   * connection is closed after the answer.
+   */
   private static void endReleasingBody(
       HttpServerRequest request, HttpServerResponse response, Buffer body) {
     if (request.isEnded()) {
       response.end(body);
       return;
     }
-    if (request.version() == HttpVersion.HTTP_2) {
-      // RFC 9113 §8.1: a complete answer, then RST_STREAM(NO_ERROR) tells the client to stop.
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (http2 && length != null && !isSmall(length)) {
       response.end(body).onComplete(sent -> response.reset(0));
       return;
     }
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && isSmall(length)) {
-      request.handler(discarded -> {});
-      request.resume();
+    if (!http2 && (length == null || !isSmall(length))) {
+      // an HTTP/1.1 connection cannot be reused before the body is consumed: do not wait for it
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+      response.end(body).onComplete(sent -> request.connection().close());
+    } else {
       response.end(body);
-      return;
     }
-    response.putHeader(HttpHeaders.CONNECTION, "close");
-    response.end(body).onComplete(sent -> request.connection().close());
+    long[] discarded = {0};
+    request.handler(
+        chunk -> {
+          discarded[0] += chunk.length();
+          if (http2 && discarded[0] > DRAIN_LIMIT_BYTES) {
+            request.handler(null);
+            response.reset(0);
+          }
+        });
+    request.resume();
   }
 
   private static boolean isSmall(String contentLength) {

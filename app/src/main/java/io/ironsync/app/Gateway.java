@@ -1,0 +1,258 @@
+package io.ironsync.app;
+
+import io.ironsync.auth.AuthKeys;
+import io.ironsync.auth.TokenVerifier;
+import io.ironsync.config.IronSyncConfig;
+import io.ironsync.download.DownloadHandler;
+import io.ironsync.edge.EdgeServices;
+import io.ironsync.edge.EdgeVerticle;
+import io.ironsync.edge.SelfSignedTls;
+import io.ironsync.metadata.EmbeddedDatabase;
+import io.ironsync.metadata.MetadataClient;
+import io.ironsync.metadata.MetadataVerticle;
+import io.ironsync.metadata.SchemaMigrator;
+import io.ironsync.observability.ManagementVerticle;
+import io.ironsync.observability.Observability;
+import io.ironsync.observability.ReadinessCheck;
+import io.ironsync.storage.ObjectStore;
+import io.ironsync.storage.ObjectStores;
+import io.ironsync.upload.InFlightUploads;
+import io.ironsync.upload.UploadHandler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway node: builds the one {@link Vertx}, starts what standalone mode needs,
+ * deploys the verticles and stops them in order. Wiring only; the modules hold the logic.
+ */
+public final class Gateway {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  /** After the grace period, how long aborted uploads get to clean up their blobs. */
+  private static final Duration CLEANUP_AFTER_GRACE = Duration.ofSeconds(10);
+
+  private final IronSyncConfig config;
+  private final Vertx vertx;
+  private final EmbeddedDatabase embeddedDatabase;
+  private final ObjectStore store;
+  private final InFlightUploads inFlight;
+  private final AtomicBoolean draining;
+  private final String edgeDeployment;
+  private final List<String> backendDeployments;
+  private final int port;
+  private final int tlsPort;
+  private final int managementPort;
+
+  private Gateway(Builder b) {
+    this.config = b.config;
+    this.vertx = b.vertx;
+    this.embeddedDatabase = b.embeddedDatabase;
+    this.store = b.store;
+    this.inFlight = b.inFlight;
+    this.draining = b.draining;
+    this.edgeDeployment = b.edgeDeployment;
+    this.backendDeployments = b.backendDeployments;
+    this.port = b.port;
+    this.tlsPort = b.tlsPort;
+    this.managementPort = b.managementPort;
+  }
+
+  /** Starts a node and returns once it serves traffic. Blocking; call from a plain thread. */
+  public static Gateway start(IronSyncConfig config) {
+    Builder b = new Builder(config);
+    try {
+      b.start();
+      return new Gateway(b);
+    } catch (RuntimeException e) {
+      b.closeQuietly();
+      throw e;
+    }
+  }
+
+  /** Fields collected while starting, so a failed start can release what it had opened. */
+  private static final class Builder {
+    private final IronSyncConfig config;
+    private final Observability observability;
+    private final Vertx vertx;
+    private final InFlightUploads inFlight = new InFlightUploads();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final List<String> backendDeployments = new CopyOnWriteArrayList<>();
+    private EmbeddedDatabase embeddedDatabase;
+    private ObjectStore store;
+    private String edgeDeployment;
+    private int port;
+    private int tlsPort;
+    private int managementPort;
+
+    Builder(IronSyncConfig config) {
+      this.config = config;
+      this.observability = Observability.create(config.nodeId());
+      this.vertx =
+          Vertx.builder()
+              .with(new VertxOptions().setMetricsOptions(observability.vertxMetricsOptions()))
+              .withMetrics(observability.vertxMetricsFactory())
+              .build();
+    }
+
+    void start() {
+      createDataDir();
+      URI pgUrl = config.pg().url().orElseGet(this::startEmbeddedDatabase);
+      SchemaMigrator.migrate(pgUrl);
+      AuthKeys keys = AuthKeys.resolve(config.auth(), config.dataDir());
+      IronSyncConfig.TlsFiles tls = SelfSignedTls.resolve(config);
+      store =
+          await(
+              ObjectStores.open(
+                  vertx, config.storage(), config.dataDir(), observability.storage()));
+
+      backendDeployments.add(
+          await(
+              vertx.deployVerticle(
+                  () ->
+                      new MetadataVerticle(pgUrl, config.pg().poolSize(), observability.metadata()),
+                  new DeploymentOptions().setInstances(config.metadata().instances()))));
+      MetadataClient metadata =
+          MetadataClient.overEventBus(vertx, config.metadata().requestTimeout());
+
+      EdgeServices services =
+          new EdgeServices(
+              TokenVerifier.create(vertx, keys, config.auth().issuer(), config.auth().audience()),
+              new UploadHandler(
+                  store,
+                  metadata,
+                  observability.uploads(),
+                  config.limits().maxFileBytes(),
+                  inFlight),
+              new DownloadHandler(
+                  store,
+                  metadata,
+                  observability.downloads(),
+                  config.storage().s3().map(IronSyncConfig.S3::presignTtl).orElse(Duration.ZERO)),
+              metadata);
+      List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+      edgeDeployment =
+          await(
+              vertx.deployVerticle(
+                  () -> {
+                    EdgeVerticle edge =
+                        new EdgeVerticle(
+                            config.http(), tls, config.shutdownGracePeriod(), services);
+                    edges.add(edge);
+                    return edge;
+                  },
+                  new DeploymentOptions().setInstances(config.http().instances())));
+      port = edges.get(0).actualPort();
+      tlsPort = edges.get(0).actualTlsPort();
+
+      ManagementVerticle management =
+          new ManagementVerticle(
+              config.management().host(),
+              config.management().port(),
+              observability,
+              List.of(
+                  new ReadinessCheck("postgresql", metadata::ping),
+                  new ReadinessCheck("object-store", store::ping)),
+              draining);
+      backendDeployments.add(await(vertx.deployVerticle(management)));
+      managementPort = management.actualPort();
+    }
+
+    private void createDataDir() {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create data.dir " + config.dataDir(), e);
+      }
+    }
+
+    private URI startEmbeddedDatabase() {
+      embeddedDatabase = EmbeddedDatabase.start(config.dataDir());
+      return embeddedDatabase.url();
+    }
+
+    void closeQuietly() {
+      try {
+        await(vertx.close());
+      } catch (RuntimeException e) {
+        LOG.warn("closing Vert.x after a failed start: {}", e.getMessage());
+      }
+      if (embeddedDatabase != null) {
+        embeddedDatabase.close();
+      }
+    }
+  }
+
+  /**
+   * Graceful stop: readiness turns DOWN, the servers stop accepting and let requests in flight
+   * finish for the grace period, aborted uploads clean up their blobs, then the backends close.
+   */
+  public void stop() {
+    LOG.info(
+        "stopping: {} uploads in flight, grace period {}",
+        inFlight.count(),
+        config.shutdownGracePeriod());
+    draining.set(true);
+    inFlight.startDraining();
+    try {
+      await(vertx.undeploy(edgeDeployment));
+      await(inFlight.awaitIdle(vertx, CLEANUP_AFTER_GRACE));
+      for (String deployment : backendDeployments) {
+        await(vertx.undeploy(deployment));
+      }
+      await(store.close());
+    } catch (RuntimeException e) {
+      LOG.warn("graceful stop did not complete: {}", e.getMessage());
+    } finally {
+      await(vertx.close());
+      if (embeddedDatabase != null) {
+        embeddedDatabase.close();
+      }
+      LOG.info("stopped");
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public IronSyncConfig config() {
+    return config;
+  }
+
+  /** Blocks the calling (non event-loop) thread until the future completes. */
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out", e);
+    }
+  }
+}

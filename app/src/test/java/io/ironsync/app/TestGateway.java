@@ -1,0 +1,109 @@
+package io.ironsync.app;
+
+import io.ironsync.auth.AuthKeys;
+import io.ironsync.auth.TokenIssuer;
+import io.ironsync.config.ConfigLoader;
+import io.ironsync.testkit.TestPostgres;
+import io.ironsync.testkit.TestS3;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A gateway node started in-process for a test class, against the shared real PostgreSQL (a fresh
+ * database) and either s3proxy (a fresh bucket) or the local-disk store.
+ */
+final class TestGateway implements AutoCloseable {
+
+  static final String SECRET = "test-secret-of-at-least-thirty-two-characters";
+
+  enum Store {
+    S3,
+    LOCAL
+  }
+
+  final Gateway gateway;
+  final String pgUrl;
+  final String bucket;
+  final Path dataDir;
+  private final Vertx tokenVertx = Vertx.vertx();
+
+  private TestGateway(Gateway gateway, String pgUrl, String bucket, Path dataDir) {
+    this.gateway = gateway;
+    this.pgUrl = pgUrl;
+    this.bucket = bucket;
+    this.dataDir = dataDir;
+  }
+
+  static TestGateway start(Store store, Path dataDir) {
+    return start(store, dataDir, Map.of());
+  }
+
+  /** Extra settings override the test defaults (dotted config keys). */
+  static TestGateway start(Store store, Path dataDir, Map<String, String> extra) {
+    String pgUrl = TestPostgres.shared().newDatabase();
+    Map<String, String> settings = new HashMap<>();
+    settings.put("data.dir", dataDir.toString());
+    settings.put("pg.url", pgUrl);
+    settings.put("pg.pool-size", "4");
+    settings.put("http.host", "127.0.0.1");
+    settings.put("http.port", "0");
+    settings.put("http.tls-port", "0");
+    settings.put("http.instances", "2");
+    settings.put("management.host", "127.0.0.1");
+    settings.put("management.port", "0");
+    settings.put("auth.jwt.hs256-secret", SECRET);
+    settings.put("shutdown.grace-period", "5s");
+    String bucket = null;
+    if (store == Store.S3) {
+      TestS3 s3 = TestS3.shared();
+      bucket = s3.newBucket();
+      settings.put("s3.endpoint", s3.endpoint());
+      settings.put("s3.access-key", TestS3.ACCESS_KEY);
+      settings.put("s3.secret-key", TestS3.SECRET_KEY);
+      settings.put("s3.bucket", bucket);
+      settings.put("s3.part-size", "5MiB");
+      settings.put("limits.max-file-bytes", "40GiB");
+    }
+    settings.putAll(extra);
+    return new TestGateway(Gateway.start(ConfigLoader.fromMap(settings)), pgUrl, bucket, dataDir);
+  }
+
+  String token(String user) {
+    return token(user, null);
+  }
+
+  String token(String user, String device) {
+    return TokenIssuer.create(
+            tokenVertx,
+            new AuthKeys(Optional.of(SECRET), Optional.empty()),
+            Optional.empty(),
+            Optional.empty())
+        .issue(user, device, Duration.ofHours(1));
+  }
+
+  int port() {
+    return gateway.port();
+  }
+
+  int tlsPort() {
+    return gateway.tlsPort();
+  }
+
+  int managementPort() {
+    return gateway.managementPort();
+  }
+
+  long count(String sql) {
+    return TestPostgres.count(pgUrl, sql);
+  }
+
+  @Override
+  public void close() {
+    gateway.stop();
+    tokenVertx.close();
+  }
+}
