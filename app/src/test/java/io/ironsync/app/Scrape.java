@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,13 +22,22 @@ final class Scrape {
     return new Scrape(Arrays.asList(get(managementPort, "/metrics").split("\n")));
   }
 
+  /** Scrapers and probes speak HTTP/1.1; a hung management port fails the test, not hangs it. */
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private static HttpRequest request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10))
+        .build();
+  }
+
   static String get(int port, String path) {
     try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
+      return CLIENT.send(request(port, path), HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
       throw new AssertionError("cannot read " + path + ": " + e, e);
     } catch (InterruptedException e) {
@@ -38,11 +48,7 @@ final class Scrape {
 
   static int status(int port, String path) {
     try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
+      return CLIENT.send(request(port, path), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

@@ -27,6 +27,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Object gate = new Object();
   private volatile long cutAtUpstreamBytes = Long.MAX_VALUE;
   private volatile boolean refusing;
+  private volatile boolean refuseAfterCut;
   private boolean stalled;
 
   private TcpProxy(ServerSocket listener, InetSocketAddress target) {
@@ -60,6 +61,15 @@ public final class TcpProxy implements AutoCloseable {
   /** Once {@code bytes} more bytes have gone upstream, every open connection is dropped (once). */
   public void dropConnectionsAfter(long bytes) {
     cutAtUpstreamBytes = upstreamBytes.get() + bytes;
+  }
+
+  /**
+   * Like {@link #dropConnectionsAfter} but the server then stays down: new connections are refused
+   * until {@code refuse(false)}. Clients that retry on a fresh connection cannot heal this.
+   */
+  public void goDownAfter(long bytes) {
+    refuseAfterCut = true;
+    dropConnectionsAfter(bytes);
   }
 
   /** New connections are closed at once while refusing (the server looks down). */
@@ -127,6 +137,10 @@ public final class TcpProxy implements AutoCloseable {
                     long total = upstreamBytes.addAndGet(n);
                     if (total >= cutAtUpstreamBytes) {
                       cutAtUpstreamBytes = Long.MAX_VALUE;
+                      if (refuseAfterCut) {
+                        refuseAfterCut = false;
+                        refusing = true;
+                      }
                       dropConnections();
                       return;
                     }

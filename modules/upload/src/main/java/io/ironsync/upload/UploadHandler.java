@@ -171,8 +171,28 @@ public final class UploadHandler {
 
   private record Received(BlobSink blob, long size, String sha256) {}
 
+  /**
+   * Streams the body into the blob; on any failure the blob is aborted before the failure is
+   * reported.
+   */
   private Future<Received> receive(RoutingContext ctx, BlobSink blob, UploadHeaders headers) {
-    HttpServerRequest request = ctx.request();
+    Future<Received> received;
+    try {
+      received = pipeBody(ctx.request(), blob, headers);
+    } catch (IllegalStateException e) {
+      // the client reset the stream or closed the connection while the upload was being prepared
+      received =
+          Future.failedFuture(
+              ctx.response().closed()
+                  ? new HttpClosedException("the client left before the body was read")
+                  : e);
+    }
+    return received.recover(
+        e -> cleanUp(ctx, blob.abort()).transform(aborted -> Future.failedFuture(e)));
+  }
+
+  private Future<Received> pipeBody(
+      HttpServerRequest request, BlobSink blob, UploadHeaders headers) {
     HashingSink sink = new HashingSink(blob, maxFileBytes, metrics);
     Pipe<Buffer> pipe = request.pipe().endOnFailure(false);
     // A pipe only learns of failed writes; a store that fails while the request is paused for
@@ -184,6 +204,12 @@ public final class UploadHandler {
           pipe.close();
         });
     return pipe.to(sink)
+        .andThen(
+            piped -> {
+              // the pipe is over: nothing may resume the request any more
+              sink.drainHandler(null);
+              sink.exceptionHandler(null);
+            })
         .recover(e -> Future.failedFuture(storageFailure.cause != null ? storageFailure.cause : e))
         .compose(
             v -> {
@@ -199,8 +225,7 @@ public final class UploadHandler {
                             + actual));
               }
               return Future.succeededFuture(new Received(blob, sink.size(), actual));
-            })
-        .recover(e -> cleanUp(ctx, blob.abort()).transform(aborted -> Future.failedFuture(e)));
+            });
   }
 
   /** Waits for a clean-up at most {@link #CLEANUP_WAIT_MS}; it keeps running after that. */

@@ -159,8 +159,9 @@ final class S3PutSink implements BlobSink {
     if (notify && exceptionHandler != null) {
       exceptionHandler.handle(failure);
     }
-    // A writer paused on writeQueueFull() must wake up to see the failure.
-    if (drainHandler != null) {
+    // A writer paused on writeQueueFull() must wake up to see a failure of the store. A caller
+    // that aborted knows already, and its drain handler may belong to a pipe that is gone.
+    if (notify && drainHandler != null) {
       drainHandler.handle(null);
     }
   }
