@@ -4,31 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
 
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ManagementVerticleTest {
 
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean storageUp = new AtomicBoolean(true);
   private Observability observability;
-  private HttpClient client;
+  private Vertx vertx;
+  private final HttpClient probe =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private int port;
 
   @BeforeEach
-  void deploy(Vertx vertx) throws Exception {
+  void deploy() throws Exception {
+    vertx = Vertx.vertx();
     observability = Observability.create("node-a");
     ManagementVerticle verticle =
         new ManagementVerticle(
@@ -45,20 +47,24 @@ class ManagementVerticleTest {
             draining);
     await(vertx.deployVerticle(verticle));
     port = verticle.actualPort();
-    client = vertx.createHttpClient();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    await(vertx.close());
   }
 
   private record Reply(int status, String body) {}
 
+  /** Probes the way Prometheus and kubelets do: plain HTTP/1.1 requests. */
   private Reply get(String path) throws Exception {
-    return await(
-        client
-            .request(HttpMethod.GET, port, "127.0.0.1", path)
-            .compose(req -> req.send())
-            .compose(
-                (HttpClientResponse resp) ->
-                    resp.body()
-                        .map((Buffer body) -> new Reply(resp.statusCode(), body.toString()))));
+    HttpResponse<String> response =
+        probe.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body());
   }
 
   private static <T> T await(Future<T> future) throws Exception {
