@@ -1,6 +1,7 @@
 package io.ironsync.app;
 
 import io.ironsync.testkit.GeneratedContent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -32,7 +33,11 @@ final class ApiClient implements AutoCloseable {
 
   private static final int CHUNK = 64 * 1024;
 
+  /** A request that cannot even get a connection this fast fails instead of hanging the test. */
+  private static final long CONNECT_TIMEOUT_MS = 15_000;
+
   private final Vertx vertx;
+  private final Context context;
   private final HttpClient http;
   private final int port;
 
@@ -57,6 +62,7 @@ final class ApiClient implements AutoCloseable {
               .setVerifyHost(false);
     }
     this.http = vertx.createHttpClient(options);
+    this.context = vertx.getOrCreateContext();
   }
 
   record Reply(int status, MultiMap headers, Buffer body, HttpVersion version) {
@@ -88,8 +94,17 @@ final class ApiClient implements AutoCloseable {
     if (headers != null) {
       all.addAll(headers);
     }
-    return http.request(
-        new RequestOptions().setMethod(method).setURI(path).setPort(port).setHeaders(all));
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setURI(path)
+            .setPort(port)
+            .setHeaders(all)
+            .setConnectTimeout(CONNECT_TIMEOUT_MS);
+    // every request starts on the client's one event loop, not on the test thread
+    Promise<HttpClientRequest> opened = Promise.promise();
+    context.runOnContext(v -> http.request(options).onComplete(opened));
+    return opened.future();
   }
 
   Reply call(HttpMethod method, String path, String token, MultiMap headers, Buffer body) {
