@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ public final class Problems implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final String TYPE_PREFIX = "urn:ironsync:problem:";
   private static final long DRAIN_LIMIT_BYTES = 256 * 1024;
+  private static final long H2_DRAIN_LIMIT_BYTES = 16L << 20;
+  private static final long H2_SHUTDOWN_SECONDS = 5;
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -98,10 +101,17 @@ public final class Problems implements Handler<RoutingContext> {
   }
 
   /**
-   * Answers, then deals with whatever is left of the request body: it is read and discarded, and if
-   * more than {@value #DRAIN_LIMIT_BYTES} bytes keep coming the HTTP/2 stream is reset with
-   * NO_ERROR (RFC 9113 §8.1: a complete answer, then "stop sending") or, for HTTP/1.1, the
-   * connection is closed after the answer.
+   * Answers, then deals with whatever is left of the request body.
+   *
+   * <p>HTTP/1.1: a small rest (known length up to {@value #DRAIN_LIMIT_BYTES} bytes) is drained so
+   * the connection stays usable; otherwise the connection is closed after the answer.
+   *
+   * <p>HTTP/2: the rest is read and discarded, which hands its flow-control window back. Resetting
+   * the stream instead would be quicker, but on Vert.x 5.0.8 the window of data already on its way
+   * for a reset stream is never returned to the connection, and after a few such resets the
+   * connection cannot carry request bodies any more. A client that keeps sending more than {@value
+   * #H2_DRAIN_LIMIT_BYTES} bytes of a refused body gets the connection shut down gracefully
+   * (GOAWAY): its other requests finish, new ones go to a fresh connection.
    */
   private static void endReleasingBody(
       HttpServerRequest request, HttpServerResponse response, Buffer body) {
@@ -109,28 +119,31 @@ public final class Problems implements Handler<RoutingContext> {
       response.end(body);
       return;
     }
-    boolean http2 = request.version() == HttpVersion.HTTP_2;
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (http2 && length != null && !isSmall(length)) {
-      response.end(body).onComplete(sent -> response.reset(0));
+    if (request.version() == HttpVersion.HTTP_2) {
+      response.end(body);
+      long[] discarded = {0};
+      request.handler(
+          chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > H2_DRAIN_LIMIT_BYTES
+                && discarded[0] - chunk.length() <= H2_DRAIN_LIMIT_BYTES) {
+              request.connection().shutdown(H2_SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+            }
+          });
+      request.resume();
       return;
     }
-    if (!http2 && (length == null || !isSmall(length))) {
-      // an HTTP/1.1 connection cannot be reused before the body is consumed: do not wait for it
-      response.putHeader(HttpHeaders.CONNECTION, "close");
-      response.end(body).onComplete(sent -> request.connection().close());
-    } else {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && isSmall(length)) {
+      request.handler(discarded -> {});
+      request.resume();
       response.end(body);
+      return;
     }
-    long[] discarded = {0};
-    request.handler(
-        chunk -> {
-          discarded[0] += chunk.length();
-          if (http2 && discarded[0] > DRAIN_LIMIT_BYTES) {
-            request.handler(null);
-            response.reset(0);
-          }
-        });
+    // an HTTP/1.1 connection cannot be reused before the body is consumed: do not wait for it
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    response.end(body).onComplete(sent -> request.connection().close());
+    request.handler(discarded -> {});
     request.resume();
   }
 

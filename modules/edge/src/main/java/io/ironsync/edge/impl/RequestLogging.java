@@ -32,7 +32,9 @@ public final class RequestLogging implements Handler<RoutingContext> {
     String id = offered != null && SANE_ID.matcher(offered).matches() ? offered : newId();
     RequestContext.setRequestId(ctx, id);
     ctx.response().putHeader(HEADER, id);
-    ctx.addEndHandler(ended -> log(ctx, id, started, ended.succeeded()));
+    // vertx-web may report a failure here when an HTTP/2 stream closes right after its answer,
+    // so whether the answer went out is read from the response itself
+    ctx.addEndHandler(ended -> log(ctx, id, started, ctx.response().ended()));
     ctx.next();
   }
 
