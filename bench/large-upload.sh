@@ -46,6 +46,11 @@ for window in $WINDOWS; do
     IRONSYNC_S3_ENDPOINT="$S3_ENDPOINT" IRONSYNC_S3_ACCESS_KEY="$S3_ACCESS" \
     IRONSYNC_S3_SECRET_KEY="$S3_SECRET" IRONSYNC_S3_BUCKET=gateway-blobs
   TOKEN=$(gateway_token bench)
+  # one discarded upload each way, so neither side is measured while its JIT warms up
+  curl -sS -o /dev/null --http2-prior-knowledge -H "Authorization: Bearer $TOKEN" -T "$BODY" \
+    "http://127.0.0.1:$GW_PORT/v1/files/bench/warm-up-$window.bin"
+  curl -sS -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_ACCESS:$S3_SECRET" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "$BODY" "$S3_ENDPOINT/direct/warm-up-$window"
   start_heap_sampler
 
   for mode in $MODES; do

@@ -42,6 +42,9 @@ stop_gateway
 if command -v nginx >/dev/null; then
   NGINX_PORT=$(free_port)
   mkdir -p "$WORK/nginx/dav" "$WORK/nginx/tmp"
+  # nginx workers run as an unprivileged user when started by root
+  chmod 777 "$WORK/nginx/dav" "$WORK/nginx/tmp"
+  chmod a+x "$WORK" "$WORK/nginx"
   cat >"$WORK/nginx/nginx.conf" <<EOF
 worker_processes 2;
 pid $WORK/nginx/nginx.pid;

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EdgeVerticle extends VerticleBase {
 
+  private static final int MAX_FRAME_SIZE = 256 * 1024;
+
   private final IronSyncConfig.Http http;
   private final IronSyncConfig.TlsFiles tls;
   private final Duration shutdownGrace;
@@ -96,6 +98,8 @@ public final class EdgeVerticle extends VerticleBase {
         .setInitialSettings(
             new Http2Settings()
                 .setInitialWindowSize(http.h2StreamWindow())
+                // larger DATA frames mean fewer frames and fewer writes per uploaded byte
+                .setMaxFrameSize(MAX_FRAME_SIZE)
                 .setMaxConcurrentStreams(http.h2MaxConcurrentStreams()))
         .setHttp2ConnectionWindowSize(http.h2ConnectionWindow());
   }
