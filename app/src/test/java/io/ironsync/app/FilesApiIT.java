@@ -340,15 +340,52 @@ class FilesApiIT {
 
   @Test
   void bodies_over_the_size_limit_are_413_whether_announced_or_streamed() {
-    Reply announced =
-        client.upload("/v1/files/big.bin", alice, new GeneratedContent(1, 2 << 20), true, null);
-    Reply streamed =
-        client.upload("/v1/files/big2.bin", alice, new GeneratedContent(2, 2 << 20), false, null);
+    JdkHttp2Client http2 = new JdkHttp2Client(gateway);
 
-    assertThat(announced.status()).isEqualTo(413);
-    assertThat(streamed.status()).isEqualTo(413);
+    HttpResponse<String> announced =
+        http2.put("/v1/files/big.bin", alice, new GeneratedContent(1, 2 << 20), true);
+    HttpResponse<String> streamed =
+        http2.put("/v1/files/big2.bin", alice, new GeneratedContent(2, 2 << 20), false);
+
+    assertThat(announced.statusCode()).isEqualTo(413);
+    assertThat(streamed.statusCode()).isEqualTo(413);
+    assertThat(new JsonObject(streamed.body()).getString("type")).endsWith("too-large");
     assertThat(gateway.count("select count(*) from files where path like 'big%'")).isZero();
     assertThat(TestS3.shared().multipartUploads(gateway.bucket)).isEmpty();
+  }
+
+  @Test
+  void refused_uploads_leave_the_connection_able_to_carry_later_bodies() {
+    JdkHttp2Client oneConnection = new JdkHttp2Client(gateway);
+    for (int i = 0; i < 8; i++) {
+      HttpResponse<String> refused =
+          oneConnection.put(
+              "/v1/files/refused-" + i + ".bin",
+              alice,
+              new GeneratedContent(i, 2 << 20),
+              i % 2 == 0);
+      assertThat(refused.statusCode()).as("refusal %d", i).isEqualTo(413);
+    }
+
+    HttpResponse<String> accepted =
+        oneConnection.put(
+            "/v1/files/after-refusals.bin", alice, new GeneratedContent(99, 900 << 10), false);
+
+    assertThat(accepted.statusCode()).isEqualTo(201);
+    assertThat(new JsonObject(accepted.body()).getLong("size")).isEqualTo(900 << 10);
+  }
+
+  @Test
+  void a_client_that_keeps_sending_a_refused_body_gets_its_answer_and_later_requests_work() {
+    JdkHttp2Client http2 = new JdkHttp2Client(gateway);
+
+    HttpResponse<String> refused =
+        http2.put("/v1/files/endless.bin", alice, new GeneratedContent(7, 40L << 20), true);
+    HttpResponse<String> later =
+        http2.put("/v1/files/after-endless.bin", alice, new GeneratedContent(8, 1000), true);
+
+    assertThat(refused.statusCode()).isEqualTo(413);
+    assertThat(later.statusCode()).isEqualTo(201);
   }
 
   @Test

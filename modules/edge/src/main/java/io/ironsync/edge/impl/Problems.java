@@ -10,23 +10,20 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one failure handler: renders every error as {@code application/problem+json} (RFC 9457), logs
  * client errors at debug without a stack trace and server errors at error with one, and makes sure
- * an unread request body is released: drained when small, otherwise the HTTP/2 stream is reset
- * after the answer (NO_ERROR) or the HTTP/1.1 connection closed.
+ * an unread request body is released so the connection stays usable (see {@code endReleasingBody}).
  */
 public final class Problems implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final String TYPE_PREFIX = "urn:ironsync:problem:";
   private static final long DRAIN_LIMIT_BYTES = 256 * 1024;
-  private static final long H2_DRAIN_LIMIT_BYTES = 16L << 20;
-  private static final long H2_SHUTDOWN_SECONDS = 5;
+  private static final long H2_DRAIN_LIMIT_BYTES = 1L << 30;
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -109,9 +106,11 @@ public final class Problems implements Handler<RoutingContext> {
    * <p>HTTP/2: the rest is read and discarded, which hands its flow-control window back. Resetting
    * the stream instead would be quicker, but on Vert.x 5.0.8 the window of data already on its way
    * for a reset stream is never returned to the connection, and after a few such resets the
-   * connection cannot carry request bodies any more. A client that keeps sending more than {@value
-   * #H2_DRAIN_LIMIT_BYTES} bytes of a refused body gets the connection shut down gracefully
-   * (GOAWAY): its other requests finish, new ones go to a fresh connection.
+   * connection cannot carry request bodies any more. Draining also suits clients that only read the
+   * answer once they have sent the whole body (the JDK 17 client fails the exchange on a GOAWAY and
+   * waits forever after a NO_ERROR reset). Past {@value #H2_DRAIN_LIMIT_BYTES} bytes of a refused
+   * body the stream is reset with NO_ERROR, as RFC 9113 section 8.1 allows after a complete answer.
+   * Draining costs bandwidth only, never memory.
    */
   private static void endReleasingBody(
       HttpServerRequest request, HttpServerResponse response, Buffer body) {
@@ -127,7 +126,7 @@ public final class Problems implements Handler<RoutingContext> {
             discarded[0] += chunk.length();
             if (discarded[0] > H2_DRAIN_LIMIT_BYTES
                 && discarded[0] - chunk.length() <= H2_DRAIN_LIMIT_BYTES) {
-              request.connection().shutdown(H2_SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+              response.reset(0);
             }
           });
       request.resume();
