@@ -14,6 +14,9 @@ import io.ironsync.metadata.SchemaMigrator;
 import io.ironsync.observability.ManagementVerticle;
 import io.ironsync.observability.Observability;
 import io.ironsync.observability.ReadinessCheck;
+import io.ironsync.ratelimit.UploadSlots;
+import io.ironsync.ratelimit.UserLimits;
+import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStores;
 import io.ironsync.upload.InFlightUploads;
@@ -49,6 +52,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final EmbeddedDatabase embeddedDatabase;
   private final ObjectStore store;
+  private final UserLimits limits;
   private final InFlightUploads inFlight;
   private final AtomicBoolean draining;
   private final String edgeDeployment;
@@ -62,6 +66,7 @@ public final class Gateway {
     this.vertx = b.vertx;
     this.embeddedDatabase = b.embeddedDatabase;
     this.store = b.store;
+    this.limits = b.limits;
     this.inFlight = b.inFlight;
     this.draining = b.draining;
     this.edgeDeployment = b.edgeDeployment;
@@ -93,6 +98,7 @@ public final class Gateway {
     private final List<String> backendDeployments = new CopyOnWriteArrayList<>();
     private EmbeddedDatabase embeddedDatabase;
     private ObjectStore store;
+    private UserLimits limits;
     private String edgeDeployment;
     private int port;
     private int tlsPort;
@@ -114,10 +120,15 @@ public final class Gateway {
       SchemaMigrator.migrate(pgUrl);
       AuthKeys keys = AuthKeys.resolve(config.auth(), config.dataDir());
       IronSyncConfig.TlsFiles tls = SelfSignedTls.resolve(config);
+      BufferBudget budget = LimitsSetup.bufferBudget(config.limits());
       store =
           await(
               ObjectStores.open(
-                  vertx, config.storage(), config.dataDir(), observability.storage()));
+                  vertx, config.storage(), config.dataDir(), observability.storage(), budget));
+      limits = LimitsSetup.userLimits(vertx, config, observability.rateLimits());
+      UploadSlots slots =
+          LimitsSetup.uploadSlots(vertx, config.limits(), observability.rateLimits());
+      observability.rateLimits().watch(slots::waiting, budget::reserved);
 
       backendDeployments.add(
           await(
@@ -136,13 +147,18 @@ public final class Gateway {
                   metadata,
                   observability.uploads(),
                   config.limits().maxFileBytes(),
-                  inFlight),
+                  config.limits().quotaBytes(),
+                  inFlight,
+                  slots,
+                  limits),
               new DownloadHandler(
                   store,
                   metadata,
                   observability.downloads(),
-                  config.storage().s3().map(IronSyncConfig.S3::presignTtl).orElse(Duration.ZERO)),
-              metadata);
+                  config.storage().s3().map(IronSyncConfig.S3::presignTtl).orElse(Duration.ZERO),
+                  limits),
+              metadata,
+              limits);
       List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
       edgeDeployment =
           await(
@@ -213,6 +229,7 @@ public final class Gateway {
       for (String deployment : backendDeployments) {
         await(vertx.undeploy(deployment));
       }
+      await(limits.close());
       await(store.close());
     } catch (RuntimeException e) {
       LOG.warn("graceful stop did not complete: {}", e.getMessage());

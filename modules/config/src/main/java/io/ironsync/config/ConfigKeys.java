@@ -18,6 +18,8 @@ public final class ConfigKeys {
 
   static final String HOST_NAME = "host name";
 
+  static final String QUARTER_HEAP = "a quarter of the maximum heap";
+
   public static final ConfigKey<String> HTTP_HOST =
       key("http.host", ValueTypes.STRING, "0.0.0.0", "address the public HTTP ports bind to");
   public static final ConfigKey<Integer> HTTP_PORT =
@@ -150,6 +152,115 @@ public final class ConfigKeys {
           ValueTypes.BYTES,
           "64GiB",
           "largest file a single upload may store (413 beyond)");
+  public static final ConfigKey<Long> LIMITS_USER_UPLOAD_BYTES_PER_SEC =
+      key(
+          "limits.user.upload-bytes-per-sec",
+          ValueTypes.BYTES,
+          "1GiB",
+          "upload rate of one user over all their requests and nodes; faster senders are slowed"
+              + " down by flow control, never failed");
+  public static final ConfigKey<Long> LIMITS_USER_UPLOAD_BURST_BYTES =
+      key(
+          "limits.user.upload-burst-bytes",
+          ValueTypes.BYTES,
+          "64MiB",
+          "upload bytes a user may send at full speed after being idle");
+  public static final ConfigKey<Long> LIMITS_USER_DOWNLOAD_BYTES_PER_SEC =
+      key(
+          "limits.user.download-bytes-per-sec",
+          ValueTypes.BYTES,
+          "1GiB",
+          "download rate of one user over all their requests and nodes");
+  public static final ConfigKey<Long> LIMITS_USER_DOWNLOAD_BURST_BYTES =
+      key(
+          "limits.user.download-burst-bytes",
+          ValueTypes.BYTES,
+          "64MiB",
+          "download bytes a user may fetch at full speed after being idle");
+  public static final ConfigKey<Integer> LIMITS_USER_REQUESTS_PER_SEC =
+      key(
+          "limits.user.requests-per-sec",
+          ValueTypes.POSITIVE_INT,
+          "200",
+          "sustained API requests per second of one user (429 with Retry-After past the burst)");
+  public static final ConfigKey<Integer> LIMITS_USER_REQUESTS_BURST =
+      key(
+          "limits.user.requests-burst",
+          ValueTypes.POSITIVE_INT,
+          "400",
+          "requests a user may make at once after being idle");
+  public static final ConfigKey<Integer> LIMITS_USER_CONCURRENT_UPLOADS =
+      key(
+          "limits.user.concurrent-uploads",
+          ValueTypes.POSITIVE_INT,
+          "8",
+          "uploads of one user streaming at once on a node; more wait, paused, in the user's queue");
+  public static final ConfigKey<Integer> LIMITS_USER_QUEUED_UPLOADS =
+      key(
+          "limits.user.queued-uploads",
+          ValueTypes.POSITIVE_INT,
+          "32",
+          "uploads of one user that may wait for a slot (429 beyond)");
+  public static final ConfigKey<Long> LIMITS_USER_QUOTA_BYTES =
+      key(
+          "limits.user.quota-bytes",
+          ValueTypes.BYTES,
+          "0",
+          "storage per user: the current content of their live files (507 beyond); 0 means no"
+              + " quota");
+  public static final ConfigKey<Integer> LIMITS_CONCURRENT_UPLOADS =
+      key(
+          "limits.concurrent-uploads",
+          ValueTypes.POSITIVE_INT,
+          "512",
+          "uploads streaming at once on a node over all users; free slots go round-robin to the"
+              + " users waiting");
+  public static final ConfigKey<Integer> LIMITS_QUEUED_UPLOADS =
+      key(
+          "limits.queued-uploads",
+          ValueTypes.POSITIVE_INT,
+          "4096",
+          "uploads that may wait for a slot on a node over all users (503 with Retry-After"
+              + " beyond)");
+  public static final ConfigKey<Duration> LIMITS_UPLOAD_QUEUE_TIMEOUT =
+      key(
+          "limits.upload-queue-timeout",
+          ValueTypes.DURATION,
+          "30s",
+          "longest wait for an upload slot (429 with Retry-After after it)");
+  public static final ConfigKey<Long> LIMITS_BUFFER_BYTES =
+      key(
+          "limits.buffer-bytes",
+          ValueTypes.BYTES,
+          QUARTER_HEAP,
+          "upload bytes a node may hold in memory (multipart parts); past it uploads are read more"
+              + " slowly");
+
+  public static final ConfigKey<URI> REDIS_URL =
+      key(
+          "redis.url",
+          ValueTypes.REDIS_URL,
+          null,
+          "redis://[user:password@]host:port[/db]; per-user buckets shared by all nodes; absent:"
+              + " local buckets");
+  public static final ConfigKey<Duration> REDIS_LEASE =
+      key(
+          "redis.lease",
+          ValueTypes.DURATION,
+          "50ms",
+          "tokens a node takes from a shared bucket per round trip, as time at the user's rate");
+  public static final ConfigKey<Duration> REDIS_TIMEOUT =
+      key(
+          "redis.timeout",
+          ValueTypes.DURATION,
+          "250ms",
+          "a Redis call slower than this counts as failed (local buckets take over)");
+  public static final ConfigKey<Duration> REDIS_RETRY_INTERVAL =
+      key(
+          "redis.retry-interval",
+          ValueTypes.DURATION,
+          "5s",
+          "after a Redis failure, how long a node uses local buckets before trying Redis again");
 
   public static final ConfigKey<Integer> METADATA_INSTANCES =
       key(
@@ -205,6 +316,23 @@ public final class ConfigKeys {
         S3_PRESIGN_TTL,
         STORAGE_FSYNC,
         LIMITS_MAX_FILE_BYTES,
+        LIMITS_USER_UPLOAD_BYTES_PER_SEC,
+        LIMITS_USER_UPLOAD_BURST_BYTES,
+        LIMITS_USER_DOWNLOAD_BYTES_PER_SEC,
+        LIMITS_USER_DOWNLOAD_BURST_BYTES,
+        LIMITS_USER_REQUESTS_PER_SEC,
+        LIMITS_USER_REQUESTS_BURST,
+        LIMITS_USER_CONCURRENT_UPLOADS,
+        LIMITS_USER_QUEUED_UPLOADS,
+        LIMITS_USER_QUOTA_BYTES,
+        LIMITS_CONCURRENT_UPLOADS,
+        LIMITS_QUEUED_UPLOADS,
+        LIMITS_UPLOAD_QUEUE_TIMEOUT,
+        LIMITS_BUFFER_BYTES,
+        REDIS_URL,
+        REDIS_LEASE,
+        REDIS_TIMEOUT,
+        REDIS_RETRY_INTERVAL,
         METADATA_INSTANCES,
         METADATA_REQUEST_TIMEOUT,
         NODE_ID,
@@ -231,7 +359,9 @@ public final class ConfigKeys {
     if (defaultText == null) {
       return "absent";
     }
-    return defaultText.equals(CORES) || defaultText.equals(HOST_NAME)
+    return defaultText.equals(CORES)
+            || defaultText.equals(HOST_NAME)
+            || defaultText.equals(QUARTER_HEAP)
         ? defaultText
         : "`" + defaultText + "`";
   }

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -202,7 +203,15 @@ public final class ConfigLoader {
         auth(),
         new IronSyncConfig.Postgres(optional(PG_URL), required(PG_POOL_SIZE)),
         storage(),
-        new IronSyncConfig.Limits(positive(LIMITS_MAX_FILE_BYTES)),
+        limits(),
+        optional(REDIS_URL)
+            .map(
+                url ->
+                    new IronSyncConfig.Redis(
+                        url,
+                        positiveDuration(REDIS_LEASE),
+                        positiveDuration(REDIS_TIMEOUT),
+                        positiveDuration(REDIS_RETRY_INTERVAL))),
         new IronSyncConfig.Metadata(
             required(METADATA_INSTANCES), required(METADATA_REQUEST_TIMEOUT)),
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),
@@ -252,6 +261,38 @@ public final class ConfigLoader {
               + bytes);
     }
     return (int) bytes;
+  }
+
+  private IronSyncConfig.Limits limits() {
+    long quota = required(LIMITS_USER_QUOTA_BYTES);
+    if (quota < 0) {
+      throw new ConfigException("bad value for 'limits.user.quota-bytes': must be 0 or more");
+    }
+    return new IronSyncConfig.Limits(
+        positive(LIMITS_MAX_FILE_BYTES),
+        positive(LIMITS_USER_UPLOAD_BYTES_PER_SEC),
+        positive(LIMITS_USER_UPLOAD_BURST_BYTES),
+        positive(LIMITS_USER_DOWNLOAD_BYTES_PER_SEC),
+        positive(LIMITS_USER_DOWNLOAD_BURST_BYTES),
+        required(LIMITS_USER_REQUESTS_PER_SEC),
+        required(LIMITS_USER_REQUESTS_BURST),
+        required(LIMITS_USER_CONCURRENT_UPLOADS),
+        required(LIMITS_USER_QUEUED_UPLOADS),
+        quota,
+        required(LIMITS_CONCURRENT_UPLOADS),
+        required(LIMITS_QUEUED_UPLOADS),
+        positiveDuration(LIMITS_UPLOAD_QUEUE_TIMEOUT),
+        isSet(LIMITS_BUFFER_BYTES)
+            ? positive(LIMITS_BUFFER_BYTES)
+            : Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  private Duration positiveDuration(ConfigKey<Duration> key) {
+    Duration value = required(key);
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException("bad value for '" + key.name() + "': must be more than 0");
+    }
+    return value;
   }
 
   private long positive(ConfigKey<Long> key) {

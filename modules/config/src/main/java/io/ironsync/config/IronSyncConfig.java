@@ -14,6 +14,7 @@ public record IronSyncConfig(
     Postgres pg,
     Storage storage,
     Limits limits,
+    Optional<Redis> redis,
     Metadata metadata,
     String nodeId,
     Duration shutdownGracePeriod,
@@ -87,7 +88,42 @@ public record IronSyncConfig(
     }
   }
 
-  public record Limits(long maxFileBytes) {}
+  /** Per-user and per-node limits. Byte rates and bursts are bytes; a quota of 0 means none. */
+  public record Limits(
+      long maxFileBytes,
+      long uploadBytesPerSec,
+      long uploadBurstBytes,
+      long downloadBytesPerSec,
+      long downloadBurstBytes,
+      int requestsPerSec,
+      int requestsBurst,
+      int userConcurrentUploads,
+      int userQueuedUploads,
+      long quotaBytes,
+      int concurrentUploads,
+      int queuedUploads,
+      Duration uploadQueueTimeout,
+      long bufferBytes) {}
+
+  /** Shared per-user buckets. */
+  public record Redis(URI url, Duration lease, Duration timeout, Duration retryInterval) {
+    @Override
+    public String toString() {
+      return "Redis[url="
+          + url.getScheme()
+          + "://"
+          + url.getHost()
+          + ":"
+          + url.getPort()
+          + ", lease="
+          + lease
+          + ", timeout="
+          + timeout
+          + ", retryInterval="
+          + retryInterval
+          + "]";
+    }
+  }
 
   public record Metadata(int instances, Duration requestTimeout) {}
 }

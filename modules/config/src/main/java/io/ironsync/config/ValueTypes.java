@@ -86,6 +86,20 @@ public final class ValueTypes {
         }
       };
 
+  public static final ValueType<URI> REDIS_URL =
+      text -> {
+        try {
+          URI uri = new URI(text.trim());
+          if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
+              || uri.getHost() == null) {
+            throw new IllegalArgumentException("expected redis://host:port or rediss://host:port");
+          }
+          return uri;
+        } catch (URISyntaxException e) {
+          throw new IllegalArgumentException("expected redis://host:port (" + e.getReason() + ")");
+        }
+      };
+
   public static <E extends Enum<E>> ValueType<E> oneOf(Class<E> type) {
     return text -> {
       try {

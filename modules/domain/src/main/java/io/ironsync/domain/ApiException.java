@@ -64,6 +64,19 @@ public final class ApiException extends RuntimeException {
     return of(413, "too-large", "Content too large", detail);
   }
 
+  /**
+   * The user's storage quota cannot take the write. Not worth retrying as is: the user has to free
+   * space (or get a larger quota) first.
+   */
+  public static ApiException insufficientStorage(String detail) {
+    return of(507, "quota-exceeded", "Storage quota exceeded", detail);
+  }
+
+  /** A per-user limit refused the request; the client may retry after the given time. */
+  public static ApiException tooManyRequests(String key, String detail, long retryAfterSeconds) {
+    return new ApiException(429, key, "Too many requests", detail, null, retryAfterSeconds);
+  }
+
   public static ApiException unavailable(String key, String detail, long retryAfterSeconds) {
     return new ApiException(503, key, "Service unavailable", detail, null, retryAfterSeconds);
   }

@@ -11,6 +11,7 @@ import io.ironsync.metadata.FileQuery;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.StoredFile;
 import io.ironsync.observability.DownloadMetrics;
+import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.storage.BlobReader;
 import io.ironsync.storage.ByteRange;
 import io.ironsync.storage.ObjectStore;
@@ -44,13 +45,19 @@ public final class DownloadHandler {
   private final MetadataClient metadata;
   private final DownloadMetrics metrics;
   private final Duration presignTtl;
+  private final UserLimits limits;
 
   public DownloadHandler(
-      ObjectStore store, MetadataClient metadata, DownloadMetrics metrics, Duration presignTtl) {
+      ObjectStore store,
+      MetadataClient metadata,
+      DownloadMetrics metrics,
+      Duration presignTtl,
+      UserLimits limits) {
     this.store = store;
     this.metadata = metadata;
     this.metrics = metrics;
     this.presignTtl = presignTtl;
+    this.limits = limits;
   }
 
   /** Ends the response, or fails the context with an {@link ApiException}. */
@@ -61,7 +68,7 @@ public final class DownloadHandler {
                 metadata.get(
                     new FileQuery(
                         caller.userId(), path, Revisions.parse(ctx.request().getParam("rev")))))
-        .compose(file -> send(ctx, file))
+        .compose(file -> send(ctx, caller, file))
         .onFailure(
             e -> {
               if (!ctx.response().headWritten()) {
@@ -78,7 +85,7 @@ public final class DownloadHandler {
             });
   }
 
-  private Future<Void> send(RoutingContext ctx, StoredFile file) {
+  private Future<Void> send(RoutingContext ctx, Caller caller, StoredFile file) {
     FileMeta meta = file.meta();
     HttpServerResponse response = ctx.response();
     response
@@ -94,9 +101,11 @@ public final class DownloadHandler {
     if ("1".equals(ctx.request().getParam("redirect"))) {
       return store
           .presignedGet(file.blobKey(), presignTtl)
-          .compose(url -> url.map(u -> redirect(response, u)).orElseGet(() -> stream(ctx, file)));
+          .compose(
+              url ->
+                  url.map(u -> redirect(response, u)).orElseGet(() -> stream(ctx, caller, file)));
     }
-    return stream(ctx, file);
+    return stream(ctx, caller, file);
   }
 
   private static Future<Void> redirect(HttpServerResponse response, String url) {
@@ -107,7 +116,7 @@ public final class DownloadHandler {
         .end();
   }
 
-  private Future<Void> stream(RoutingContext ctx, StoredFile file) {
+  private Future<Void> stream(RoutingContext ctx, Caller caller, StoredFile file) {
     FileMeta meta = file.meta();
     HttpServerResponse response = ctx.response();
     RangeRequest.Decision decision = RangeRequest.decide(rangeHeader(ctx, meta), meta.size());
@@ -135,7 +144,9 @@ public final class DownloadHandler {
     if (ctx.request().method() == HttpMethod.HEAD || length == 0) {
       return response.end();
     }
-    return store.read(file.blobKey(), range.orElse(null)).compose(reader -> pipe(reader, response));
+    return store
+        .read(file.blobKey(), range.orElse(null))
+        .compose(reader -> pipe(caller, reader, response));
   }
 
   /** A Range header counts only when If-Range (if sent) names the current etag. */
@@ -147,9 +158,11 @@ public final class DownloadHandler {
     return ctx.request().getHeader("Range");
   }
 
-  private Future<Void> pipe(BlobReader reader, HttpServerResponse response) {
+  /** Streams the content at the user's download rate: the store is read no faster than that. */
+  private Future<Void> pipe(Caller caller, BlobReader reader, HttpServerResponse response) {
     ReadStream<Buffer> counted = new CountingReadStream(reader, metrics::bytesSent);
-    Pipe<Buffer> pipe = counted.pipe().endOnFailure(false);
+    Pipe<Buffer> pipe =
+        limits.throttleDownload(caller.userId(), counted).pipe().endOnFailure(false);
     // A client that leaves while the pipe waits for a drain would otherwise hold the file or the
     // S3 connection open until some timeout.
     response.closeHandler(closed -> pipe.close());

@@ -8,6 +8,7 @@ import io.ironsync.edge.impl.FileRoutes;
 import io.ironsync.edge.impl.Problems;
 import io.ironsync.edge.impl.RequestContext;
 import io.ironsync.edge.impl.RequestLogging;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -24,16 +25,24 @@ public final class ApiRouter {
     Router router = Router.router(vertx);
     FileRoutes files = new FileRoutes(services.metadata());
     Authentication authentication = new Authentication(services.tokens());
+    Handler<RoutingContext> admission =
+        ctx ->
+            services
+                .limits()
+                .admitRequest(caller(ctx).userId())
+                .onSuccess(v -> ctx.next())
+                .onFailure(ctx::fail);
     router.route().handler(new RequestLogging());
 
-    ApiRoute file = new ApiRoute(router, authentication, "/v1/files/", FilePath::fromUrl);
+    ApiRoute file =
+        new ApiRoute(router, authentication, admission, "/v1/files/", FilePath::fromUrl);
     file.on(HttpMethod.PUT, (ctx, path) -> services.uploads().handle(ctx, caller(ctx), path));
     file.on(HttpMethod.GET, (ctx, path) -> services.downloads().handle(ctx, caller(ctx), path));
     file.on(HttpMethod.HEAD, (ctx, path) -> services.downloads().handle(ctx, caller(ctx), path));
     file.on(HttpMethod.DELETE, files::delete);
-    new ApiRoute(router, authentication, "/v1/meta/", FilePath::fromUrl)
+    new ApiRoute(router, authentication, admission, "/v1/meta/", FilePath::fromUrl)
         .on(HttpMethod.GET, files::meta);
-    new ApiRoute(router, authentication, "/v1/list/", FilePath::folderFromUrl)
+    new ApiRoute(router, authentication, admission, "/v1/list/", FilePath::folderFromUrl)
         .on(HttpMethod.GET, files::list);
 
     Problems problems = new Problems();
@@ -51,11 +60,13 @@ public final class ApiRouter {
   /**
    * The routes under one prefix: the rest of the raw (still percent-encoded) path becomes a {@link
    * FilePath}. Each route is named by its template, so metrics carry the template and never a raw
-   * path. Only PUT keeps the request paused: its handler owns the body.
+   * path. Every route authenticates, then counts the request against its user's request rate (429
+   * past the burst). Only PUT keeps the request paused: its handler owns the body.
    */
   private record ApiRoute(
       Router router,
       Authentication authentication,
+      Handler<RoutingContext> admission,
       String prefix,
       Function<String, FilePath> parser) {
 
@@ -70,6 +81,7 @@ public final class ApiRouter {
                 ctx.next();
               })
           .handler(authentication)
+          .handler(admission)
           .handler(ctx -> handler.accept(ctx, parse(ctx, method)));
     }
 

@@ -3,6 +3,7 @@ package io.ironsync.edge;
 import io.ironsync.auth.TokenVerifier;
 import io.ironsync.download.DownloadHandler;
 import io.ironsync.metadata.MetadataClient;
+import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.upload.UploadHandler;
 
 /** What the public API routes delegate to. Shared by all edge verticle instances. */
@@ -10,4 +11,5 @@ public record EdgeServices(
     TokenVerifier tokens,
     UploadHandler uploads,
     DownloadHandler downloads,
-    MetadataClient metadata) {}
+    MetadataClient metadata,
+    UserLimits limits) {}

@@ -19,6 +19,9 @@ public final class MetadataAddresses {
   /** {@link ListRequest} → {@link FolderListing}. */
   public static final String LIST = PREFIX + "list";
 
+  /** {@link UsageQuery} → the user's used bytes as a {@link Long} (0 for an unknown user). */
+  public static final String USAGE = PREFIX + "usage";
+
   /** Any body → a reply once PostgreSQL answered a trivial query. */
   public static final String PING = PREFIX + "ping";
 }

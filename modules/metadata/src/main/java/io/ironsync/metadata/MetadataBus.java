@@ -8,6 +8,7 @@ import java.util.List;
 /** The event-bus plumbing the metadata verticle and its clients share. */
 public final class MetadataBus {
 
+  // the usage reply is a plain Long, which travels with the bus's built-in codec
   private static final List<Class<?>> MESSAGE_TYPES =
       List.of(
           CommitRequest.class,
@@ -17,7 +18,8 @@ public final class MetadataBus {
           DeleteRequest.class,
           DeleteResult.class,
           ListRequest.class,
-          FolderListing.class);
+          FolderListing.class,
+          UsageQuery.class);
 
   private MetadataBus() {}
 

@@ -9,7 +9,8 @@ import java.time.Duration;
  * The edge's view of the metadata verticle. Every call is an event-bus request with a send timeout.
  * Failures arrive as {@link io.ironsync.domain.ApiException}s carrying the HTTP status to answer
  * with: 404 for a missing file, 409 for a path conflict, 412 for a failed precondition (with the
- * current metadata), 503 when the verticle or PostgreSQL does not answer in time.
+ * current metadata), 507 when a commit would exceed the user's quota, 503 when the verticle or
+ * PostgreSQL does not answer in time.
  */
 public interface MetadataClient {
 
@@ -23,6 +24,10 @@ public interface MetadataClient {
     return new EventBusMetadataClient(vertx, sendTimeout);
   }
 
+  /**
+   * Fails with 507 {@code quota-exceeded}, writing nothing, when the content would take the user
+   * above {@link CommitRequest#quotaBytes()}.
+   */
   Future<CommitResult> commit(CommitRequest request);
 
   /** The live head, or the given revision; 404 when missing, deleted, or another user's. */
@@ -32,6 +37,13 @@ public interface MetadataClient {
 
   /** 404 when the folder does not exist (the root always does). */
   Future<FolderListing> list(ListRequest request);
+
+  /**
+   * The bytes the user stores: the size of the current content of each live file. Older revisions
+   * and deleted files do not count, although their bytes stay until retention removes them. 0 for a
+   * user who never wrote.
+   */
+  Future<Long> usedBytes(String userId);
 
   /** Succeeds when the verticle and PostgreSQL answer. */
   Future<Void> ping();

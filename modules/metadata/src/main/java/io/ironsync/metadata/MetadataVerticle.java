@@ -9,6 +9,7 @@ import io.ironsync.metadata.impl.FileLookup;
 import io.ironsync.metadata.impl.FolderListings;
 import io.ironsync.metadata.impl.PgUrl;
 import io.ironsync.metadata.impl.Problems;
+import io.ironsync.metadata.impl.UsageLookup;
 import io.ironsync.metadata.impl.UserWriteQueue;
 import io.ironsync.observability.MetadataMetrics;
 import io.vertx.core.Future;
@@ -68,6 +69,7 @@ public final class MetadataVerticle extends VerticleBase {
     DeleteTransaction deletes = new DeleteTransaction(pool, writes);
     FileLookup lookup = new FileLookup(pool);
     FolderListings listings = new FolderListings(pool);
+    UsageLookup usage = new UsageLookup(pool);
     return ping()
         .recover(
             failure ->
@@ -88,6 +90,7 @@ public final class MetadataVerticle extends VerticleBase {
                         MetadataAddresses.DELETE, "delete", deletes::delete, result -> "committed"),
                     serve(MetadataAddresses.GET, "get", lookup::get, result -> "ok"),
                     serve(MetadataAddresses.LIST, "list", listings::list, result -> "ok"),
+                    serve(MetadataAddresses.USAGE, "usage", usage::usedBytes, result -> "ok"),
                     servePing()))
         .recover(failure -> pool.close().transform(closed -> Future.failedFuture(failure)));
   }
@@ -176,7 +179,10 @@ public final class MetadataVerticle extends VerticleBase {
   }
 
   private static String failureOutcome(Throwable failure) {
-    return failure instanceof ApiException api && api.status() < 500 ? "rejected" : "failed";
+    // a full quota is the user's limit, like a failed precondition, not the service failing
+    return failure instanceof ApiException api && (api.status() < 500 || api.status() == 507)
+        ? "rejected"
+        : "failed";
   }
 
   private static void fail(Message<?> message, String address, Throwable failure) {

@@ -3,6 +3,7 @@ package io.ironsync.metadata;
 import io.ironsync.domain.Caller;
 import io.ironsync.domain.FilePath;
 import io.ironsync.testkit.TestPostgres;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,23 @@ final class MetadataFixture {
 
   /** Blocks the calling (test) thread until the verticle is up. */
   static MetadataFixture deploy(Vertx vertx) {
+    return deploy(vertx, 1);
+  }
+
+  /**
+   * Deploys {@code instances} verticles over one database, as a node with several cores runs them.
+   * The bus spreads requests across them, so one user's writes race in PostgreSQL rather than
+   * queueing in one verticle.
+   */
+  static MetadataFixture deploy(Vertx vertx, int instances) {
     String pgUrl = TestPostgres.shared().newDatabase();
     SchemaMigrator.migrate(URI.create(pgUrl));
     RecordingMetrics metrics = new RecordingMetrics();
-    vertx.deployVerticle(new MetadataVerticle(URI.create(pgUrl), 4, metrics)).await();
+    vertx
+        .deployVerticle(
+            () -> new MetadataVerticle(URI.create(pgUrl), 4, metrics),
+            new DeploymentOptions().setInstances(instances))
+        .await();
     return new MetadataFixture(pgUrl, MetadataClient.overEventBus(vertx, SEND_TIMEOUT), metrics);
   }
 
@@ -59,6 +73,18 @@ final class MetadataFixture {
         precondition);
   }
 
+  /** The same commit, limited by a storage quota. */
+  static CommitRequest withQuota(CommitRequest request, long quotaBytes) {
+    return new CommitRequest(
+        request.caller(),
+        request.path(),
+        request.blobKey(),
+        request.size(),
+        request.sha256(),
+        request.precondition(),
+        quotaBytes);
+  }
+
   static DeleteRequest delete(String user, String path) {
     return new DeleteRequest(new Caller(user, "phone"), FilePath.of(path), Precondition.NONE);
   }
@@ -78,6 +104,10 @@ final class MetadataFixture {
     return client.commit(request).await();
   }
 
+  long usedBytes(String user) {
+    return client.usedBytes(user).await();
+  }
+
   List<Map<String, Object>> rows(String sql) {
     return TestPostgres.query(pgUrl, sql);
   }
@@ -90,13 +120,19 @@ final class MetadataFixture {
     return footprint(pgUrl, user);
   }
 
-  /** What a user's rows add up to: the journal seq and the row count of each table. */
+  /**
+   * What a user's rows add up to: the journal seq, the storage usage and the row count of each
+   * table.
+   */
   static Map<String, Long> footprint(String pgUrl, String user) {
     String u = "'" + user + "'";
     return Map.of(
         "seq",
         TestPostgres.count(
             pgUrl, "select coalesce((select journal_seq from users where id = " + u + "), 0)"),
+        "usedBytes",
+        TestPostgres.count(
+            pgUrl, "select coalesce((select used_bytes from users where id = " + u + "), 0)"),
         "journal",
         TestPostgres.count(pgUrl, "select count(*) from journal where user_id = " + u),
         "versions",

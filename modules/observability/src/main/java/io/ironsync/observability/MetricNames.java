@@ -17,9 +17,17 @@ public final class MetricNames {
   public static final String STORAGE_MULTIPART_ABORTS = "ironsync.storage.multipart.aborts";
   public static final String METADATA_TRANSACTION_DURATION =
       "ironsync.metadata.transaction.duration";
+  public static final String RATELIMIT_WAIT = "ironsync.ratelimit.wait";
+  public static final String RATELIMIT_THROTTLED_BYTES = "ironsync.ratelimit.throttled.bytes";
+  public static final String RATELIMIT_REJECTED = "ironsync.ratelimit.rejected";
+  public static final String RATELIMIT_REDIS_FALLBACKS = "ironsync.ratelimit.redis.fallbacks";
+  public static final String RATELIMIT_REDIS_SHARED = "ironsync.ratelimit.redis.shared";
+  public static final String UPLOADS_QUEUED = "ironsync.uploads.queued";
+  public static final String UPLOAD_BUFFERED_BYTES = "ironsync.upload.buffered.bytes";
 
   public static final String TAG_OUTCOME = "outcome";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STORE = "store";
   public static final String TAG_OPERATION = "operation";
+  public static final String TAG_BUCKET = "bucket";
 }

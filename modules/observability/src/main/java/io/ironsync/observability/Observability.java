@@ -64,4 +64,8 @@ public final class Observability {
   public MetadataMetrics metadata() {
     return metrics;
   }
+
+  public RateLimitMetrics rateLimits() {
+    return metrics;
+  }
 }

@@ -6,6 +6,8 @@ public enum UploadFailure {
   BAD_REQUEST,
   PRECONDITION,
   TOO_LARGE,
+  QUOTA,
+  LIMITED,
   DIGEST_MISMATCH,
   STORAGE,
   METADATA,

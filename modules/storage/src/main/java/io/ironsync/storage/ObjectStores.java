@@ -23,8 +23,18 @@ public final class ObjectStores {
    */
   public static Future<ObjectStore> open(
       Vertx vertx, IronSyncConfig.Storage storage, Path dataDir, StorageMetrics metrics) {
+    return open(vertx, storage, dataDir, metrics, new BufferBudget(Long.MAX_VALUE));
+  }
+
+  /** As above, with the upload bytes the store may hold in memory bounded by {@code budget}. */
+  public static Future<ObjectStore> open(
+      Vertx vertx,
+      IronSyncConfig.Storage storage,
+      Path dataDir,
+      StorageMetrics metrics,
+      BufferBudget budget) {
     return storage.s3().isPresent()
-        ? S3ObjectStore.open(vertx, storage.s3().get(), metrics)
+        ? S3ObjectStore.open(vertx, storage.s3().get(), metrics, budget)
         : LocalObjectStore.open(vertx, dataDir.resolve(LOCAL_BLOB_DIR), storage.fsync(), metrics);
   }
 }

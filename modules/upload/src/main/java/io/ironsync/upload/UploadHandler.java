@@ -11,6 +11,8 @@ import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.Precondition;
 import io.ironsync.observability.UploadFailure;
 import io.ironsync.observability.UploadMetrics;
+import io.ironsync.ratelimit.UploadSlots;
+import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.storage.BlobSink;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStoreException;
@@ -54,19 +56,31 @@ public final class UploadHandler {
   private final MetadataClient metadata;
   private final UploadMetrics metrics;
   private final long maxFileBytes;
+  private final long quotaBytes;
   private final InFlightUploads inFlight;
+  private final UploadSlots slots;
+  private final UserLimits limits;
 
+  /**
+   * @param quotaBytes the storage quota of each user, 0 for none
+   */
   public UploadHandler(
       ObjectStore store,
       MetadataClient metadata,
       UploadMetrics metrics,
       long maxFileBytes,
-      InFlightUploads inFlight) {
+      long quotaBytes,
+      InFlightUploads inFlight,
+      UploadSlots slots,
+      UserLimits limits) {
     this.store = store;
     this.metadata = metadata;
     this.metrics = metrics;
     this.maxFileBytes = maxFileBytes;
+    this.quotaBytes = quotaBytes;
     this.inFlight = inFlight;
+    this.slots = slots;
+    this.limits = limits;
   }
 
   /**
@@ -119,16 +133,31 @@ public final class UploadHandler {
     }
   }
 
+  /**
+   * Refuses what can be refused from the headers, waits for an upload slot (the request stays
+   * paused meanwhile), then streams the body and commits. The slot is held until the upload is
+   * over, however it ends.
+   */
   private Future<CommitResult> receiveAndCommit(
       RoutingContext ctx, Caller caller, FilePath path, UploadHeaders headers) {
-    String key = "blobs/" + UUID.randomUUID();
-    return checkPreconditionEarly(caller, path, headers.precondition())
+    return checkHeadEarly(caller, path, headers)
         .compose(
-            v -> {
-              acceptBody(ctx.request());
-              return store.create(key, headers.contentLength());
-            })
-        .compose(blob -> receive(ctx, blob, headers))
+            allowance ->
+                slots
+                    .acquire(caller.userId())
+                    .compose(
+                        slot ->
+                            streamAndCommit(ctx, caller, path, headers, allowance)
+                                .andThen(done -> slot.release())));
+  }
+
+  private Future<CommitResult> streamAndCommit(
+      RoutingContext ctx, Caller caller, FilePath path, UploadHeaders headers, long allowance) {
+    String key = "blobs/" + UUID.randomUUID();
+    acceptBody(ctx.request());
+    return store
+        .create(key, headers.contentLength())
+        .compose(blob -> receive(ctx, caller, blob, headers, allowance))
         .compose(
             received ->
                 commit(
@@ -139,28 +168,56 @@ public final class UploadHandler {
                         key,
                         received.size(),
                         received.sha256(),
-                        headers.precondition())));
+                        headers.precondition(),
+                        quotaBytes)));
   }
 
-  /** Refuses a doomed upload before reading its body; the commit re-checks atomically. */
-  private Future<Void> checkPreconditionEarly(
-      Caller caller, FilePath path, Precondition precondition) {
-    if (precondition instanceof Precondition.None) {
-      return Future.succeededFuture();
+  /**
+   * Refuses a doomed upload before reading its body: a failing precondition, or a body the quota
+   * cannot take. Returns how many bytes the quota allows this upload (the commit re-checks both
+   * atomically).
+   */
+  private Future<Long> checkHeadEarly(Caller caller, FilePath path, UploadHeaders headers) {
+    boolean quota = quotaBytes > 0;
+    if (headers.precondition() instanceof Precondition.None && !quota) {
+      return Future.succeededFuture(Long.MAX_VALUE);
     }
-    return metadata
-        .get(new FileQuery(caller.userId(), path, OptionalLong.empty()))
-        .map(stored -> Optional.of(stored.meta()))
-        .recover(
-            e ->
-                e instanceof ApiException api && api.status() == 404
-                    ? Future.succeededFuture(Optional.<FileMeta>empty())
-                    : Future.failedFuture(e))
+    Future<Optional<FileMeta>> head =
+        metadata
+            .get(new FileQuery(caller.userId(), path, OptionalLong.empty()))
+            .map(stored -> Optional.of(stored.meta()))
+            .recover(
+                e ->
+                    e instanceof ApiException api && api.status() == 404
+                        ? Future.succeededFuture(Optional.<FileMeta>empty())
+                        : Future.failedFuture(e));
+    Future<Long> used = quota ? metadata.usedBytes(caller.userId()) : Future.succeededFuture(0L);
+    return Future.all(head, used)
         .map(
-            head -> {
-              Preconditions.check(precondition, head);
-              return null;
+            both -> {
+              Optional<FileMeta> current = head.result();
+              Preconditions.check(headers.precondition(), current);
+              if (!quota) {
+                return Long.MAX_VALUE;
+              }
+              long replaced = current.map(FileMeta::size).orElse(0L);
+              long allowance = Math.max(0, quotaBytes - used.result() + replaced);
+              if (headers.contentLength() > allowance) {
+                throw quotaExceeded(headers.contentLength(), used.result());
+              }
+              return allowance;
             });
+  }
+
+  private ApiException quotaExceeded(long size, long used) {
+    return ApiException.insufficientStorage(
+        "a body of "
+            + size
+            + " bytes does not fit the storage quota of "
+            + quotaBytes
+            + " bytes ("
+            + used
+            + " bytes used)");
   }
 
   private static void acceptBody(HttpServerRequest request) {
@@ -175,10 +232,11 @@ public final class UploadHandler {
    * Streams the body into the blob; on any failure the blob is aborted before the failure is
    * reported.
    */
-  private Future<Received> receive(RoutingContext ctx, BlobSink blob, UploadHeaders headers) {
+  private Future<Received> receive(
+      RoutingContext ctx, Caller caller, BlobSink blob, UploadHeaders headers, long allowance) {
     Future<Received> received;
     try {
-      received = pipeBody(ctx.request(), blob, headers);
+      received = pipeBody(ctx.request(), caller, blob, headers, allowance);
     } catch (IllegalStateException e) {
       // the client reset the stream or closed the connection while the upload was being prepared
       received =
@@ -192,9 +250,20 @@ public final class UploadHandler {
   }
 
   private Future<Received> pipeBody(
-      HttpServerRequest request, BlobSink blob, UploadHeaders headers) {
-    HashingSink sink = new HashingSink(blob, maxFileBytes, metrics);
-    Pipe<Buffer> pipe = request.pipe().endOnFailure(false);
+      HttpServerRequest request,
+      Caller caller,
+      BlobSink blob,
+      UploadHeaders headers,
+      long allowance) {
+    HashingSink sink =
+        new HashingSink(
+            blob,
+            maxFileBytes,
+            allowance,
+            size -> quotaExceeded(size, quotaBytes - allowance),
+            metrics);
+    // the user's upload rate: the request is paused while the user is over it
+    Pipe<Buffer> pipe = limits.throttleUpload(caller.userId(), request).pipe().endOnFailure(false);
     // A pipe only learns of failed writes; a store that fails while the request is paused for
     // backpressure would leave it waiting for a drain forever.
     StorageFailure storageFailure = new StorageFailure();
@@ -242,16 +311,17 @@ public final class UploadHandler {
   }
 
   /**
-   * Commits the revision. When the metadata verticle definitively refused (4xx), the blob is
-   * removed. When the outcome is unknown (timeout, database failure), the blob stays: it may be
-   * referenced by a commit that did happen, and an unreferenced blob is only garbage to sweep.
+   * Commits the revision. When the metadata verticle definitively refused (4xx, or 507 for the
+   * quota), the blob is removed. When the outcome is unknown (timeout, database failure), the blob
+   * stays: it may be referenced by a commit that did happen, and an unreferenced blob is only
+   * garbage to sweep.
    */
   private Future<CommitResult> commit(RoutingContext ctx, CommitRequest request) {
     return metadata
         .commit(request)
         .recover(
             e -> {
-              if (e instanceof ApiException api && api.status() < 500) {
+              if (e instanceof ApiException api && (api.status() < 500 || api.status() == 507)) {
                 return cleanUp(ctx, store.delete(request.blobKey()))
                     .transform(ignored -> Future.failedFuture(e));
               }
@@ -322,10 +392,14 @@ public final class UploadHandler {
     return switch (e.status()) {
       case 412, 409 -> UploadFailure.PRECONDITION;
       case 413 -> UploadFailure.TOO_LARGE;
+      case 507 -> UploadFailure.QUOTA;
+      case 429 -> UploadFailure.LIMITED;
       case 400 ->
           e.key().equals("digest-mismatch")
               ? UploadFailure.DIGEST_MISMATCH
               : UploadFailure.BAD_REQUEST;
+      case 503 ->
+          e.key().equals("upload-queue-full") ? UploadFailure.LIMITED : UploadFailure.METADATA;
       default -> e.status() >= 500 ? UploadFailure.METADATA : UploadFailure.BAD_REQUEST;
     };
   }

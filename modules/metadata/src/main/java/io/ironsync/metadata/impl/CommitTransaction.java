@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * Records a new revision of a file in one transaction of three statements: take the user's next
- * journal seq (which locks the user), read the heads of the path and its ancestors, then write the
- * blob, version, head, missing ancestor folders and journal row in one statement.
+ * journal seq (which locks the user and reads their storage usage), read the heads of the path and
+ * its ancestors, then, when the preconditions and the quota allow, write the blob, version, head,
+ * missing ancestor folders, new usage and journal row in one statement.
  */
 public final class CommitTransaction {
 
@@ -48,6 +49,8 @@ public final class CommitTransaction {
         on conflict (user_id, path) do update
         set kind = 'folder', deleted = false, device_id = null, modified = excluded.modified
         where existing.kind = 'file' and existing.deleted
+      ), usage as (
+        update users set used_bytes = used_bytes + $16 where id = $1
       )
       insert into journal (user_id, seq, op, path, rev, size, sha256, etag, device_id, ts)
       values ($1, $15, 'put', $2, $6, $4, $5, $7, $9, $8)
@@ -119,14 +122,17 @@ public final class CommitTransaction {
             Columns.etag(rev, sha256),
             tick.at().toInstant(),
             request.caller().deviceId());
+    // a tombstone's size left usage when it was deleted, so only a live head's size is replaced
+    long usageDelta = request.size() - (live == null ? 0 : live.size());
+    Quotas.check(request, tick.usedBytes(), usageDelta);
     Outcome outcome = live == null ? Outcome.CREATED : Outcome.UPDATED;
     return conn.preparedQuery(WRITE)
-        .execute(writeParameters(request, meta, tick))
+        .execute(writeParameters(request, meta, tick, usageDelta))
         .map(done -> new CommitResult(outcome, meta, tick.seq()));
   }
 
   private static Tuple writeParameters(
-      CommitRequest request, FileMeta meta, JournalSequence.Tick tick) {
+      CommitRequest request, FileMeta meta, JournalSequence.Tick tick, long usageDelta) {
     List<FilePath> folders = request.path().ancestors();
     return Tuple.tuple()
         .addString(request.caller().userId())
@@ -144,7 +150,8 @@ public final class CommitTransaction {
         .addArrayOfString(
             folders.stream().map(folder -> folder.parent().value()).toArray(String[]::new))
         .addArrayOfString(folders.stream().map(FilePath::name).toArray(String[]::new))
-        .addLong(tick.seq());
+        .addLong(tick.seq())
+        .addLong(usageDelta);
   }
 
   /** Identical content: not an error, but the transaction must roll back. */

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Deletes a live file in one transaction of three statements: take the user's next journal seq
- * (which locks the user), read the head, then write a tombstone revision, mark the head deleted and
- * append the journal row in one statement. Earlier versions and their blobs stay for restores.
+ * (which locks the user), read the head, then write a tombstone revision, mark the head deleted,
+ * release its size from the user's storage usage and append the journal row in one statement.
+ * Earlier versions and their blobs stay for restores; they do not count towards usage.
  */
 public final class DeleteTransaction {
 
@@ -27,6 +28,8 @@ public final class DeleteTransaction {
         set rev = $3, deleted = true, size = null, sha256 = null, etag = null, blob_id = null,
             device_id = $4, modified = $5
         where user_id = $1 and path = $2
+      ), usage as (
+        update users set used_bytes = used_bytes - $7 where id = $1
       )
       insert into journal (user_id, seq, op, path, rev, device_id, ts)
       values ($1, $6, 'delete', $2, $3, $4, $5)
@@ -76,7 +79,8 @@ public final class DeleteTransaction {
             rev,
             request.caller().deviceId(),
             tick.at(),
-            tick.seq());
+            tick.seq(),
+            live.size());
     return conn.preparedQuery(WRITE)
         .execute(parameters)
         .map(done -> new DeleteResult(rev, tick.seq()));

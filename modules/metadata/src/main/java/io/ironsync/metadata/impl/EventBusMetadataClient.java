@@ -12,6 +12,7 @@ import io.ironsync.metadata.MetadataAddresses;
 import io.ironsync.metadata.MetadataBus;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.StoredFile;
+import io.ironsync.metadata.UsageQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -54,6 +55,11 @@ public final class EventBusMetadataClient implements MetadataClient {
   @Override
   public Future<FolderListing> list(ListRequest request) {
     return request(MetadataAddresses.LIST, request);
+  }
+
+  @Override
+  public Future<Long> usedBytes(String userId) {
+    return request(MetadataAddresses.USAGE, new UsageQuery(userId));
   }
 
   @Override

@@ -9,7 +9,8 @@ import java.time.OffsetDateTime;
 /**
  * The first statement of every write: takes the user's next journal seq. The row lock it holds
  * until the transaction ends serialises the user's writes, and a rollback gives the number back, so
- * the sequence stays gapless.
+ * the sequence stays gapless. Under that lock the user's storage usage cannot change until this
+ * transaction ends, so a quota check against it holds for the write that follows.
  */
 final class JournalSequence {
 
@@ -18,13 +19,14 @@ final class JournalSequence {
   private static final String NEXT =
       "insert into users (id, journal_seq) values ($1, 1)"
           + " on conflict (id) do update set journal_seq = users.journal_seq + 1"
-          + " returning journal_seq, clock_timestamp() as at";
+          + " returning journal_seq, used_bytes, clock_timestamp() as at";
 
   /**
    * @param seq this write's journal sequence number
    * @param at the time the write is recorded with
+   * @param usedBytes the user's storage usage before this write
    */
-  record Tick(long seq, OffsetDateTime at) {}
+  record Tick(long seq, OffsetDateTime at, long usedBytes) {}
 
   private JournalSequence() {}
 
@@ -34,7 +36,10 @@ final class JournalSequence {
         .map(
             rows -> {
               Row row = rows.iterator().next();
-              return new Tick(row.getLong("journal_seq"), row.getOffsetDateTime("at"));
+              return new Tick(
+                  row.getLong("journal_seq"),
+                  row.getOffsetDateTime("at"),
+                  row.getLong("used_bytes"));
             });
   }
 }

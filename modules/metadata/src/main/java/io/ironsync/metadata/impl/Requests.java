@@ -7,6 +7,7 @@ import io.ironsync.metadata.CommitRequest;
 import io.ironsync.metadata.DeleteRequest;
 import io.ironsync.metadata.FileQuery;
 import io.ironsync.metadata.ListRequest;
+import io.ironsync.metadata.UsageQuery;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,10 @@ final class Requests {
       throw ApiException.badRequest(
           "invalid-sha256", "sha256 must be 64 hex digits, got '" + request.sha256() + "'");
     }
+    if (request.quotaBytes() < 0) {
+      throw ApiException.badRequest(
+          "invalid-quota", "quota " + request.quotaBytes() + " is negative; 0 means no quota");
+    }
   }
 
   /** The digest in the one form that is stored and compared: lowercase hex. */
@@ -56,6 +61,10 @@ final class Requests {
       throw ApiException.badRequest(
           "invalid-rev", "revisions start at 1, got " + query.rev().getAsLong());
     }
+  }
+
+  static void check(UsageQuery query) {
+    checkUser(query.userId());
   }
 
   static void check(ListRequest request) {

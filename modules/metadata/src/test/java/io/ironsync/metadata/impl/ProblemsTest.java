@@ -46,6 +46,23 @@ class ProblemsTest {
   }
 
   @Test
+  void a_full_quota_arrives_as_the_same_507() {
+    ApiException sent = ApiException.insufficientStorage("500 of 500 bytes in use");
+
+    ApiException received = Problems.fromReply(507, Problems.toJson(sent));
+
+    assertThat(received)
+        .extracting(
+            ApiException::status,
+            ApiException::key,
+            ApiException::title,
+            ApiException::detail,
+            ApiException::retryAfterSeconds)
+        .containsExactly(
+            507, "quota-exceeded", "Storage quota exceeded", "500 of 500 bytes in use", null);
+  }
+
+  @Test
   void a_reply_that_is_not_ours_is_an_internal_error() {
     assertThat(Problems.fromReply(0, "boom").status()).isEqualTo(500);
     assertThat(Problems.fromReply(0, "{}").status()).isEqualTo(500);

@@ -4,17 +4,24 @@ import static io.ironsync.observability.MetricNames.*;
 
 import io.ironsync.observability.DownloadMetrics;
 import io.ironsync.observability.MetadataMetrics;
+import io.ironsync.observability.RateLimitMetrics;
 import io.ironsync.observability.StorageMetrics;
 import io.ironsync.observability.UploadFailure;
 import io.ironsync.observability.UploadMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 /** Records every IronSync metric into one Micrometer registry. Tag values are bounded sets. */
 public final class MicrometerMetrics
-    implements StorageMetrics, UploadMetrics, DownloadMetrics, MetadataMetrics {
+    implements StorageMetrics, UploadMetrics, DownloadMetrics, MetadataMetrics, RateLimitMetrics {
+
+  private static final List<String> REJECTION_REASONS =
+      List.of("request-rate", "upload-queue-timeout", "upload-queue-full", "quota");
 
   private final MeterRegistry registry;
   private final Counter uploadBytes;
@@ -35,6 +42,10 @@ public final class MicrometerMetrics
     for (UploadFailure reason : UploadFailure.values()) {
       failureCounter(reason);
     }
+    for (String reason : REJECTION_REASONS) {
+      rejectionCounter(reason);
+    }
+    redisFallbacks();
   }
 
   public MeterRegistry registry() {
@@ -109,5 +120,69 @@ public final class MicrometerMetrics
         .publishPercentileHistogram()
         .register(registry)
         .record(duration);
+  }
+
+  @Override
+  public void bucketWaited(String bucket, Duration waited) {
+    Timer.builder(RATELIMIT_WAIT)
+        .description("Time a stream or request waited for its user's bucket")
+        .tags(TAG_BUCKET, bucket)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(waited);
+  }
+
+  @Override
+  public void bytesThrottled(String bucket, long bytes) {
+    Counter.builder(RATELIMIT_THROTTLED_BYTES)
+        .baseUnit("bytes")
+        .description("Bytes that passed while their user's byte bucket was in debt (slowed down)")
+        .tags(TAG_BUCKET, bucket)
+        .register(registry)
+        .increment(bytes);
+  }
+
+  @Override
+  public void rejected(String reason) {
+    rejectionCounter(reason).increment();
+  }
+
+  private Counter rejectionCounter(String reason) {
+    return Counter.builder(RATELIMIT_REJECTED)
+        .description("Requests refused by a limit, by reason")
+        .tags(TAG_REASON, reason)
+        .register(registry);
+  }
+
+  @Override
+  public void redisFallback() {
+    redisFallbacks().increment();
+  }
+
+  private Counter redisFallbacks() {
+    return Counter.builder(RATELIMIT_REDIS_FALLBACKS)
+        .description("Times shared Redis buckets failed and this node fell back to local buckets")
+        .register(registry);
+  }
+
+  @Override
+  public void watch(Supplier<Number> queuedUploads, Supplier<Number> bufferedBytes) {
+    Gauge.builder(UPLOADS_QUEUED, queuedUploads)
+        .description("Uploads waiting for an upload slot")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(UPLOAD_BUFFERED_BYTES, bufferedBytes)
+        .description("Upload bytes held in memory (multipart parts being filled or sent)")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  @Override
+  public void watchRedis(Supplier<Number> sharedBucketsActive) {
+    Gauge.builder(RATELIMIT_REDIS_SHARED, sharedBucketsActive)
+        .description("1 while per-user buckets are shared through Redis, 0 in local fallback")
+        .strongReference(true)
+        .register(registry);
   }
 }

@@ -1,6 +1,7 @@
 package io.ironsync.storage.impl;
 
 import io.ironsync.storage.BlobSink;
+import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStoreException;
 import io.minio.messages.Part;
 import io.vertx.core.Future;
@@ -22,6 +23,10 @@ import java.util.List;
  * well-behaved writer makes after the queue turned full). The multipart upload is created only when
  * the first part is sent: a blob that ends before filling a part goes up as one plain PUT.
  *
+ * <p>Every part array is reserved from the node's {@link BufferBudget} before it is filled and
+ * released when it is dropped; while the budget is spent, {@link #writeQueueFull()} holds the
+ * writer back.
+ *
  * <p>Every failure, and {@link #abort()}, aborts the multipart upload once no part is in flight any
  * more (S3 may otherwise keep a part that finished after the abort), and deletes the object if the
  * final request had been sent.
@@ -36,6 +41,10 @@ final class S3MultipartSink implements BlobSink {
   private final String key;
   private final long expectedSize;
   private final int partSize;
+  private final BufferBudget budget;
+
+  /** True while waiting for the budget to allow a new part array. */
+  private boolean awaitingBudget;
 
   /** Bytes written while the current part is full and another one is still uploading. */
   private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
@@ -59,11 +68,13 @@ final class S3MultipartSink implements BlobSink {
   /**
    * @param expectedSize the exact size, or -1 when unknown
    */
-  S3MultipartSink(S3Operations s3, String key, long expectedSize, int partSize) {
+  S3MultipartSink(
+      S3Operations s3, String key, long expectedSize, int partSize, BufferBudget budget) {
     this.s3 = s3;
     this.key = key;
     this.expectedSize = expectedSize;
     this.partSize = partSize;
+    this.budget = budget;
   }
 
   @Override
@@ -120,7 +131,8 @@ final class S3MultipartSink implements BlobSink {
 
   @Override
   public boolean writeQueueFull() {
-    return failure == null && inFlight != null && current != null && current.isFull();
+    return failure == null
+        && (awaitingBudget || (inFlight != null && current != null && current.isFull()));
   }
 
   @Override
@@ -151,9 +163,8 @@ final class S3MultipartSink implements BlobSink {
         sendCurrentPart();
         continue;
       }
-      if (current == null) {
-        current = new PartBuffer(partSize, recycled);
-        recycled = null;
+      if (current == null && !takePartArray()) {
+        return;
       }
       Buffer head = waiting.peek();
       waitingOffset += current.fill(head, waitingOffset);
@@ -165,6 +176,41 @@ final class S3MultipartSink implements BlobSink {
     if (failure == null && ended != null && inFlight == null && completion == null) {
       finish();
     }
+  }
+
+  /**
+   * Starts a new part in the recycled array or in a newly reserved one. Returns false when the
+   * budget makes it wait; the pump goes on when the reservation is granted.
+   */
+  private boolean takePartArray() {
+    if (recycled != null) {
+      current = new PartBuffer(partSize, recycled);
+      recycled = null;
+      return true;
+    }
+    if (awaitingBudget) {
+      return false;
+    }
+    Future<Void> reservation = budget.reserve(partSize);
+    if (reservation.isComplete()) {
+      current = new PartBuffer(partSize, null);
+      return true;
+    }
+    awaitingBudget = true;
+    reservation.onComplete(
+        granted -> {
+          awaitingBudget = false;
+          if (failure != null) {
+            budget.release(partSize);
+            return;
+          }
+          current = new PartBuffer(partSize, null);
+          pump();
+          if (!writeQueueFull() && drainHandler != null) {
+            drainHandler.handle(null);
+          }
+        });
+    return false;
   }
 
   private void sendCurrentPart() {
@@ -184,9 +230,6 @@ final class S3MultipartSink implements BlobSink {
             .map(
                 etag -> {
                   parts.add(new Part(number, etag));
-                  if (failure == null) {
-                    recycled = part.bytes();
-                  }
                   return null;
                 });
     inFlight = upload;
@@ -194,6 +237,12 @@ final class S3MultipartSink implements BlobSink {
         ar -> {
           boolean wasFull = writeQueueFull();
           inFlight = null;
+          // an array already waited for in the budget queue must not also be recycled
+          if (ar.succeeded() && failure == null && recycled == null && !awaitingBudget) {
+            recycled = part.bytes();
+          } else {
+            budget.release(partSize);
+          }
           if (ar.failed()) {
             fail(ar.cause());
             return;
@@ -228,8 +277,7 @@ final class S3MultipartSink implements BlobSink {
             fail(ar.cause());
             return;
           }
-          current = null;
-          recycled = null;
+          releaseHeldArrays();
           ended.tryComplete();
         });
   }
@@ -256,8 +304,7 @@ final class S3MultipartSink implements BlobSink {
     }
     failure = cause;
     waiting.clear();
-    current = null;
-    recycled = null;
+    releaseHeldArrays();
     cleanup = cleanUp();
     if (ended != null) {
       ended.tryFail(failure);
@@ -269,6 +316,18 @@ final class S3MultipartSink implements BlobSink {
     // that aborted knows already, and its drain handler may belong to a pipe that is gone.
     if (notify && drainHandler != null) {
       drainHandler.handle(null);
+    }
+  }
+
+  /** Drops the filling and the recycled array; the one in flight is released when it settles. */
+  private void releaseHeldArrays() {
+    if (current != null) {
+      current = null;
+      budget.release(partSize);
+    }
+    if (recycled != null) {
+      recycled = null;
+      budget.release(partSize);
     }
   }
 

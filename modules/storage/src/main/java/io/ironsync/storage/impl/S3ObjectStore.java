@@ -4,6 +4,7 @@ import io.ironsync.config.IronSyncConfig;
 import io.ironsync.observability.StorageMetrics;
 import io.ironsync.storage.BlobReader;
 import io.ironsync.storage.BlobSink;
+import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ByteRange;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStoreException;
@@ -32,14 +33,16 @@ public final class S3ObjectStore implements ObjectStore {
   static final long MAX_PART_SIZE = 1L << 30;
 
   private final S3Operations s3;
+  private final BufferBudget budget;
 
-  private S3ObjectStore(S3Operations s3) {
+  private S3ObjectStore(S3Operations s3, BufferBudget budget) {
     this.s3 = s3;
+    this.budget = budget;
   }
 
   /** Connects, creates the bucket when it is missing, and fails with a message naming the cause. */
   public static Future<ObjectStore> open(
-      Vertx vertx, IronSyncConfig.S3 config, StorageMetrics metrics) {
+      Vertx vertx, IronSyncConfig.S3 config, StorageMetrics metrics, BufferBudget budget) {
     if (config.partSize() > MAX_PART_SIZE) {
       return Future.failedFuture(
           new ObjectStoreException(
@@ -59,7 +62,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
     return s3.bucketExists()
         .compose(exists -> exists ? Future.succeededFuture() : s3.makeBucket())
-        .<ObjectStore>map(v -> new S3ObjectStore(s3))
+        .<ObjectStore>map(v -> new S3ObjectStore(s3, budget))
         .recover(e -> s3.close().transform(ar -> Future.failedFuture(bootFailure(config, e))));
   }
 
@@ -104,7 +107,8 @@ public final class S3ObjectStore implements ObjectStore {
                   + " bytes",
               null));
     }
-    return Future.succeededFuture(new S3MultipartSink(s3, key, expectedSize, (int) s3.partSize()));
+    return Future.succeededFuture(
+        new S3MultipartSink(s3, key, expectedSize, (int) s3.partSize(), budget));
   }
 
   @Override
