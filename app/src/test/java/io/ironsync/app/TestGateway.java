@@ -45,6 +45,17 @@ final class TestGateway implements AutoCloseable {
   /** Extra settings override the test defaults (dotted config keys). */
   static TestGateway start(Store store, Path dataDir, Map<String, String> extra) {
     String pgUrl = TestPostgres.shared().newDatabase();
+    String bucket = store == Store.S3 ? TestS3.shared().newBucket() : null;
+    return startNode(pgUrl, bucket, dataDir, extra);
+  }
+
+  /** Another node of the same service: same database and bucket as {@code first}. */
+  static TestGateway joining(TestGateway first, Path dataDir, Map<String, String> extra) {
+    return startNode(first.pgUrl, first.bucket, dataDir, extra);
+  }
+
+  private static TestGateway startNode(
+      String pgUrl, String bucket, Path dataDir, Map<String, String> extra) {
     Map<String, String> settings = new HashMap<>();
     settings.put("data.dir", dataDir.toString());
     settings.put("pg.url", pgUrl);
@@ -57,10 +68,8 @@ final class TestGateway implements AutoCloseable {
     settings.put("management.port", "0");
     settings.put("auth.jwt.hs256-secret", SECRET);
     settings.put("shutdown.grace-period", "5s");
-    String bucket = null;
-    if (store == Store.S3) {
+    if (bucket != null) {
       TestS3 s3 = TestS3.shared();
-      bucket = s3.newBucket();
       settings.put("s3.endpoint", s3.endpoint());
       settings.put("s3.access-key", TestS3.ACCESS_KEY);
       settings.put("s3.secret-key", TestS3.SECRET_KEY);
