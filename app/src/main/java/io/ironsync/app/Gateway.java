@@ -128,7 +128,7 @@ public final class Gateway {
       limits = LimitsSetup.userLimits(vertx, config, observability.rateLimits());
       UploadSlots slots =
           LimitsSetup.uploadSlots(vertx, config.limits(), observability.rateLimits());
-      observability.rateLimits().watch(slots::waiting, budget::reserved);
+      observability.rateLimits().watch(slots::waiting, slots::active, budget::reserved);
 
       backendDeployments.add(
           await(

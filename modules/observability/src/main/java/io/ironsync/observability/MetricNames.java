@@ -23,6 +23,7 @@ public final class MetricNames {
   public static final String RATELIMIT_REDIS_FALLBACKS = "ironsync.ratelimit.redis.fallbacks";
   public static final String RATELIMIT_REDIS_SHARED = "ironsync.ratelimit.redis.shared";
   public static final String UPLOADS_QUEUED = "ironsync.uploads.queued";
+  public static final String UPLOADS_ACTIVE = "ironsync.uploads.active";
   public static final String UPLOAD_BUFFERED_BYTES = "ironsync.upload.buffered.bytes";
 
   public static final String TAG_OUTCOME = "outcome";

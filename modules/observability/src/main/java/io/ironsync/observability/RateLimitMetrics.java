@@ -27,8 +27,14 @@ public interface RateLimitMetrics {
   /** Shared (Redis) buckets failed and this node fell back to local buckets. */
   void redisFallback();
 
-  /** Registers gauges read at scrape time: uploads waiting for a slot, buffered upload bytes. */
-  void watch(Supplier<Number> queuedUploads, Supplier<Number> bufferedBytes);
+  /**
+   * Registers gauges read at scrape time: uploads waiting for a slot, uploads streaming, buffered
+   * upload bytes.
+   */
+  void watch(
+      Supplier<Number> queuedUploads,
+      Supplier<Number> activeUploads,
+      Supplier<Number> bufferedBytes);
 
   /** Registers a gauge that is 1 while buckets are shared through Redis and 0 in fallback. */
   void watchRedis(Supplier<Number> sharedBucketsActive);
@@ -48,7 +54,10 @@ public interface RateLimitMetrics {
         public void redisFallback() {}
 
         @Override
-        public void watch(Supplier<Number> queuedUploads, Supplier<Number> bufferedBytes) {}
+        public void watch(
+            Supplier<Number> queuedUploads,
+            Supplier<Number> activeUploads,
+            Supplier<Number> bufferedBytes) {}
 
         @Override
         public void watchRedis(Supplier<Number> sharedBucketsActive) {}

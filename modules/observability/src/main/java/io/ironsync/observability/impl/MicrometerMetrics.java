@@ -166,9 +166,16 @@ public final class MicrometerMetrics
   }
 
   @Override
-  public void watch(Supplier<Number> queuedUploads, Supplier<Number> bufferedBytes) {
+  public void watch(
+      Supplier<Number> queuedUploads,
+      Supplier<Number> activeUploads,
+      Supplier<Number> bufferedBytes) {
     Gauge.builder(UPLOADS_QUEUED, queuedUploads)
         .description("Uploads waiting for an upload slot")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(UPLOADS_ACTIVE, activeUploads)
+        .description("Uploads holding an upload slot (streaming or committing)")
         .strongReference(true)
         .register(registry);
     Gauge.builder(UPLOAD_BUFFERED_BYTES, bufferedBytes)
