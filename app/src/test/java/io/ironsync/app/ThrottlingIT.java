@@ -79,6 +79,9 @@ class ThrottlingIT {
     assertThat(after.sum("ironsync_ratelimit_throttled_bytes_total", "bucket=\"upload\""))
         .isGreaterThan(8.0 * RATE);
     assertThat(after.sum("ironsync_upload_failures_total")).isZero();
+    assertThat(after.series("vertx_http_server_response_time_seconds_bucket"))
+        .as("per-route latency histogram")
+        .anySatisfy(line -> assertThat(line).contains("route=\"/v1/files/*\""));
   }
 
   @Test

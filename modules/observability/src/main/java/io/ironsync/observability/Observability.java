@@ -1,7 +1,10 @@
 package io.ironsync.observability;
 
 import io.ironsync.observability.impl.MicrometerMetrics;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.spi.VertxMetricsFactory;
@@ -24,9 +27,26 @@ public final class Observability {
     this.metrics = new MicrometerMetrics(registry);
   }
 
+  /** Per-route latency as a histogram, so percentiles can be computed across nodes. */
+  private static final MeterFilter HTTP_SERVER_LATENCY_HISTOGRAM =
+      new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(
+            Meter.Id id, DistributionStatisticConfig config) {
+          if (id.getName().equals("vertx.http.server.response.time")) {
+            return DistributionStatisticConfig.builder()
+                .percentilesHistogram(true)
+                .build()
+                .merge(config);
+          }
+          return config;
+        }
+      };
+
   public static Observability create(String nodeId) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags(List.of(Tag.of("node", nodeId)));
+    registry.config().meterFilter(HTTP_SERVER_LATENCY_HISTOGRAM);
     return new Observability(registry);
   }
 
