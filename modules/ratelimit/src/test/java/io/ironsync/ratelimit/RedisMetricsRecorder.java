@@ -43,5 +43,8 @@ final class RedisMetricsRecorder implements RateLimitMetrics {
   public void rejected(String reason) {}
 
   @Override
-  public void watch(Supplier<Number> queuedUploads, Supplier<Number> bufferedBytes) {}
+  public void watch(
+      Supplier<Number> queuedUploads,
+      Supplier<Number> activeUploads,
+      Supplier<Number> bufferedBytes) {}
 }
