@@ -86,6 +86,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void limits_and_redis_are_read_typed_and_bad_values_stop_the_boot_naming_the_key() {
+    IronSyncConfig config =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "IRONSYNC_LIMITS_USER_UPLOAD_BYTES_PER_SEC", "2MiB",
+                "IRONSYNC_LIMITS_USER_QUOTA_BYTES", "10GiB",
+                "IRONSYNC_REDIS_URL", "redis://:pw@cache.internal:6380/2"));
+
+    assertThat(config.limits().uploadBytesPerSec()).isEqualTo(2L << 20);
+    assertThat(config.limits().quotaBytes()).isEqualTo(10L << 30);
+    assertThat(config.limits().bufferBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+    assertThat(config.redis())
+        .hasValueSatisfying(r -> assertThat(r.url().getPort()).isEqualTo(6380));
+    assertThat(config.redis().get().toString()).doesNotContain("pw");
+    assertThat(ConfigLoader.load(null, Map.of()).redis()).isEmpty();
+
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("IRONSYNC_REDIS_URL", "http://cache:6379")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.url");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("IRONSYNC_LIMITS_USER_UPLOAD_BYTES_PER_SEC", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.user.upload-bytes-per-sec");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("IRONSYNC_LIMITS_UPLOAD_QUEUE_TIMEOUT", "0s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.upload-queue-timeout");
+  }
+
+  @Test
   void an_unknown_environment_variable_with_our_prefix_stops_the_boot() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("IRONSYNC_HTTP_PROT", "1")))
         .isInstanceOf(ConfigException.class)
