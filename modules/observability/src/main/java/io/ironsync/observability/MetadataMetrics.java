@@ -6,8 +6,8 @@ import java.time.Duration;
 public interface MetadataMetrics {
 
   /**
-   * One metadata operation finished. Writes end committed, unchanged, rejected (a precondition or
-   * conflict) or failed; reads end ok, rejected or failed.
+   * One metadata operation finished. Writes end committed, unchanged, rejected (a precondition, a
+   * conflict or the quota) or failed; reads end ok, rejected or failed.
    */
   void transactionFinished(String operation, String outcome, Duration duration);
 }
