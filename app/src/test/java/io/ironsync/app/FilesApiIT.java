@@ -302,11 +302,13 @@ class FilesApiIT {
             "limit is 255 bytes",
             "/v1/files/bad%C3",
             "not valid UTF-8");
+    // refused before the body is read: a client that handles an early answer
+    JdkHttp2Client http2 = new JdkHttp2Client(gateway);
     cases.forEach(
         (path, detail) -> {
-          Reply reply = client.put(path, alice, "x");
-          assertThat(reply.status()).as(path).isEqualTo(400);
-          assertThat(reply.json().getString("detail")).as(path).contains(detail);
+          HttpResponse<String> reply = http2.put(path, alice, new GeneratedContent(1, 1), true);
+          assertThat(reply.statusCode()).as(path).isEqualTo(400);
+          assertThat(new JsonObject(reply.body()).getString("detail")).as(path).contains(detail);
         });
     assertThat(gateway.count("select count(*) from journal where path like '%b'")).isZero();
   }

@@ -258,9 +258,17 @@ public final class UploadHandler {
     HashingSink sink =
         new HashingSink(
             blob,
-            maxFileBytes,
-            allowance,
-            size -> quotaExceeded(size, quotaBytes - allowance),
+            Math.min(maxFileBytes, allowance),
+            size ->
+                size > maxFileBytes
+                    ? ApiException.tooLarge(
+                        "the body is larger than the limit of " + maxFileBytes + " bytes")
+                    : ApiException.insufficientStorage(
+                        "the body passed the "
+                            + allowance
+                            + " bytes the storage quota of "
+                            + quotaBytes
+                            + " bytes leaves for it"),
             metrics);
     // the user's upload rate: the request is paused while the user is over it
     Pipe<Buffer> pipe = limits.throttleUpload(caller.userId(), request).pipe().endOnFailure(false);

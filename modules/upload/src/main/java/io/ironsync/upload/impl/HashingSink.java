@@ -17,33 +17,26 @@ import java.util.function.LongFunction;
 /**
  * Sits between the request body and the blob sink: counts bytes, hashes them with SHA-256 as they
  * pass (one chunk at a time, so the event loop is never held long) and refuses the write that
- * crosses the size limit (413) or what the user's quota allows (507). Backpressure is the blob
- * sink's.
+ * crosses its limit (the caller says why: file size or quota). Backpressure is the blob sink's.
  */
 public final class HashingSink implements WriteStream<Buffer> {
 
   private final BlobSink blob;
-  private final long maxBytes;
-  private final long quotaAllowance;
-  private final LongFunction<ApiException> overQuota;
+  private final long limit;
+  private final LongFunction<ApiException> overLimit;
   private final UploadMetrics metrics;
   private final MessageDigest sha256;
   private long size;
 
   /**
-   * @param quotaAllowance bytes the user's quota allows this upload; Long.MAX_VALUE for no quota
-   * @param overQuota the 507 for a body that reached the given size
+   * @param limit the most bytes the body may have
+   * @param overLimit the refusal (413, 507) for a body that reached the given size
    */
   public HashingSink(
-      BlobSink blob,
-      long maxBytes,
-      long quotaAllowance,
-      LongFunction<ApiException> overQuota,
-      UploadMetrics metrics) {
+      BlobSink blob, long limit, LongFunction<ApiException> overLimit, UploadMetrics metrics) {
     this.blob = blob;
-    this.maxBytes = maxBytes;
-    this.quotaAllowance = quotaAllowance;
-    this.overQuota = overQuota;
+    this.limit = limit;
+    this.overLimit = overLimit;
     this.metrics = metrics;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -55,12 +48,8 @@ public final class HashingSink implements WriteStream<Buffer> {
   @Override
   public Future<Void> write(Buffer data) {
     size += data.length();
-    if (size > maxBytes) {
-      return Future.failedFuture(
-          ApiException.tooLarge("the body is larger than the limit of " + maxBytes + " bytes"));
-    }
-    if (size > quotaAllowance) {
-      return Future.failedFuture(overQuota.apply(size));
+    if (size > limit) {
+      return Future.failedFuture(overLimit.apply(size));
     }
     // hash the bytes where they are: a copy per chunk would cost as much memory traffic as the
     // upload
