@@ -36,6 +36,12 @@ public final class ApiException extends RuntimeException {
     return new ApiException(status, key, title, detail, null, null);
   }
 
+  /** With extension members the problem body carries next to the standard ones. */
+  public static ApiException of(
+      int status, String key, String title, String detail, JsonObject extensions) {
+    return new ApiException(status, key, title, detail, extensions, null);
+  }
+
   public static ApiException badRequest(String key, String detail) {
     return of(400, key, "Bad request", detail);
   }
@@ -58,6 +64,14 @@ public final class ApiException extends RuntimeException {
       ext.put("current", current.toJson());
     }
     return new ApiException(412, "precondition-failed", "Precondition failed", detail, ext, null);
+  }
+
+  /**
+   * What the client refers to existed once but can no longer be served (an expired sync cursor);
+   * {@code extensions} tells it how to start over.
+   */
+  public static ApiException gone(String key, String detail, JsonObject extensions) {
+    return of(410, key, "Gone", detail, extensions);
   }
 
   public static ApiException tooLarge(String detail) {

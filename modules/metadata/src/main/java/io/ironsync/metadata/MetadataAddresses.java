@@ -22,6 +22,12 @@ public final class MetadataAddresses {
   /** {@link UsageQuery} → the user's used bytes as a {@link Long} (0 for an unknown user). */
   public static final String USAGE = PREFIX + "usage";
 
+  /** {@link ChangesRequest} → {@link ChangesPage}. */
+  public static final String CHANGES = PREFIX + "changes";
+
+  /** {@link SnapshotRequest} → {@link SnapshotPage}. */
+  public static final String SNAPSHOT = PREFIX + "snapshot";
+
   /** Any body → a reply once PostgreSQL answered a trivial query. */
   public static final String PING = PREFIX + "ping";
 }

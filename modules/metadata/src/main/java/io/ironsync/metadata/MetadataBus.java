@@ -19,7 +19,11 @@ public final class MetadataBus {
           DeleteResult.class,
           ListRequest.class,
           FolderListing.class,
-          UsageQuery.class);
+          UsageQuery.class,
+          ChangesRequest.class,
+          ChangesPage.class,
+          SnapshotRequest.class,
+          SnapshotPage.class);
 
   private MetadataBus() {}
 

@@ -45,6 +45,12 @@ public interface MetadataClient {
    */
   Future<Long> usedBytes(String userId);
 
+  /** A page of the user's journal; 410 {@code cursor-expired} when it was pruned past the start. */
+  Future<ChangesPage> changes(ChangesRequest request);
+
+  /** A page of the user's live files in path order, with the journal head. */
+  Future<SnapshotPage> snapshot(SnapshotRequest request);
+
   /** Succeeds when the verticle and PostgreSQL answer. */
   Future<Void> ping();
 }

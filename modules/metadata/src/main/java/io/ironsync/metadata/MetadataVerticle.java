@@ -1,12 +1,14 @@
 package io.ironsync.metadata;
 
 import io.ironsync.domain.ApiException;
+import io.ironsync.domain.FileMeta;
 import io.ironsync.metadata.CommitResult.Outcome;
 import io.ironsync.metadata.impl.CommitTransaction;
 import io.ironsync.metadata.impl.DeleteTransaction;
 import io.ironsync.metadata.impl.Failures;
 import io.ironsync.metadata.impl.FileLookup;
 import io.ironsync.metadata.impl.FolderListings;
+import io.ironsync.metadata.impl.JournalReads;
 import io.ironsync.metadata.impl.PgUrl;
 import io.ironsync.metadata.impl.Problems;
 import io.ironsync.metadata.impl.UsageLookup;
@@ -21,6 +23,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -48,15 +51,23 @@ public final class MetadataVerticle extends VerticleBase {
   private final URI pgUrl;
   private final int poolSize;
   private final MetadataMetrics metrics;
+  private final ChangeListener listener;
   private Pool pool;
 
   public MetadataVerticle(URI pgUrl, int poolSize, MetadataMetrics metrics) {
+    this(pgUrl, poolSize, metrics, ChangeListener.NONE);
+  }
+
+  /** {@code listener} hears of every committed change, after its transaction. */
+  public MetadataVerticle(
+      URI pgUrl, int poolSize, MetadataMetrics metrics, ChangeListener listener) {
     if (poolSize < 1) {
       throw new IllegalArgumentException("pool size must be positive: " + poolSize);
     }
     this.pgUrl = pgUrl;
     this.poolSize = poolSize;
     this.metrics = metrics;
+    this.listener = listener;
   }
 
   @Override
@@ -70,6 +81,7 @@ public final class MetadataVerticle extends VerticleBase {
     FileLookup lookup = new FileLookup(pool);
     FolderListings listings = new FolderListings(pool);
     UsageLookup usage = new UsageLookup(pool);
+    JournalReads journal = new JournalReads(pool);
     return ping()
         .recover(
             failure ->
@@ -80,24 +92,88 @@ public final class MetadataVerticle extends VerticleBase {
         .compose(
             ready ->
                 Future.all(
-                    serve(
-                        MetadataAddresses.COMMIT,
-                        "commit",
-                        commits::commit,
-                        result ->
-                            result.outcome() == Outcome.UNCHANGED ? "unchanged" : "committed"),
-                    serve(
-                        MetadataAddresses.DELETE, "delete", deletes::delete, result -> "committed"),
-                    serve(MetadataAddresses.GET, "get", lookup::get, result -> "ok"),
-                    serve(MetadataAddresses.LIST, "list", listings::list, result -> "ok"),
-                    serve(MetadataAddresses.USAGE, "usage", usage::usedBytes, result -> "ok"),
-                    servePing()))
+                    List.of(
+                        serve(
+                            MetadataAddresses.COMMIT,
+                            "commit",
+                            (CommitRequest request) ->
+                                commits
+                                    .commit(request)
+                                    .onSuccess(result -> announce(request, result)),
+                            result ->
+                                result.outcome() == Outcome.UNCHANGED ? "unchanged" : "committed"),
+                        serve(
+                            MetadataAddresses.DELETE,
+                            "delete",
+                            (DeleteRequest request) ->
+                                deletes
+                                    .delete(request)
+                                    .onSuccess(result -> announce(request, result)),
+                            result -> "committed"),
+                        serve(MetadataAddresses.GET, "get", lookup::get, result -> "ok"),
+                        serve(MetadataAddresses.LIST, "list", listings::list, result -> "ok"),
+                        serve(MetadataAddresses.USAGE, "usage", usage::usedBytes, result -> "ok"),
+                        serve(
+                            MetadataAddresses.CHANGES, "changes", journal::changes, result -> "ok"),
+                        serve(
+                            MetadataAddresses.SNAPSHOT,
+                            "snapshot",
+                            journal::snapshot,
+                            result -> "ok"),
+                        servePing())))
         .recover(failure -> pool.close().transform(closed -> Future.failedFuture(failure)));
   }
 
   @Override
   public Future<?> stop() {
     return pool.close();
+  }
+
+  private void announce(CommitRequest request, CommitResult result) {
+    if (result.outcome() == Outcome.UNCHANGED) {
+      return;
+    }
+    FileMeta meta = result.meta();
+    tell(
+        request.caller().userId(),
+        new Change(
+            result.journalSeq(),
+            Change.Op.PUT,
+            meta.path(),
+            null,
+            meta.rev(),
+            meta.size(),
+            meta.sha256(),
+            meta.etag(),
+            meta.deviceId(),
+            meta.modified(),
+            null));
+  }
+
+  private void announce(DeleteRequest request, DeleteResult result) {
+    tell(
+        request.caller().userId(),
+        new Change(
+            result.journalSeq(),
+            Change.Op.DELETE,
+            request.path().value(),
+            null,
+            result.rev(),
+            null,
+            null,
+            null,
+            request.caller().deviceId(),
+            result.at(),
+            null));
+  }
+
+  private void tell(String userId, Change change) {
+    try {
+      listener.changed(userId, List.of(change));
+    } catch (RuntimeException e) {
+      // the change is committed and in the journal; devices will find it by cursor
+      log.error("passing on change {} of a user failed", change.seq(), e);
+    }
   }
 
   private Pool createPool(PgUrl url) {

@@ -44,12 +44,17 @@ final class MetadataFixture {
    * queueing in one verticle.
    */
   static MetadataFixture deploy(Vertx vertx, int instances) {
+    return deploy(vertx, instances, ChangeListener.NONE);
+  }
+
+  /** As {@link #deploy(Vertx, int)}, telling {@code listener} of every committed change. */
+  static MetadataFixture deploy(Vertx vertx, int instances, ChangeListener listener) {
     String pgUrl = TestPostgres.shared().newDatabase();
     SchemaMigrator.migrate(URI.create(pgUrl));
     RecordingMetrics metrics = new RecordingMetrics();
     vertx
         .deployVerticle(
-            () -> new MetadataVerticle(URI.create(pgUrl), 4, metrics),
+            () -> new MetadataVerticle(URI.create(pgUrl), 4, metrics, listener),
             new DeploymentOptions().setInstances(instances))
         .await();
     return new MetadataFixture(pgUrl, MetadataClient.overEventBus(vertx, SEND_TIMEOUT), metrics);

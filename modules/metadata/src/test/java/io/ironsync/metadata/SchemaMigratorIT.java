@@ -27,7 +27,9 @@ class SchemaMigratorIT {
                 pgUrl,
                 "select version, success from flyway_schema_history order by installed_rank"))
         .containsExactly(
-            Map.of("version", "1", "success", true), Map.of("version", "2", "success", true));
+            Map.of("version", "1", "success", true),
+            Map.of("version", "2", "success", true),
+            Map.of("version", "3", "success", true));
     assertThat(
             TestPostgres.query(
                     pgUrl,

@@ -36,12 +36,12 @@ public final class CommitTransaction {
         values ($1, $2, $6, (select id from blob), $4, $5, $7, $9, $8)
       ), head as (
         insert into files (user_id, path, parent, name, kind, rev, deleted, size, sha256, etag,
-                           device_id, modified, blob_id)
-        values ($1, $2, $10, $11, 'file', $6, false, $4, $5, $7, $9, $8, (select id from blob))
+                           device_id, modified, blob_id, seq)
+        values ($1, $2, $10, $11, 'file', $6, false, $4, $5, $7, $9, $8, (select id from blob), $15)
         on conflict (user_id, path) do update
         set kind = 'file', rev = excluded.rev, deleted = false, size = excluded.size,
             sha256 = excluded.sha256, etag = excluded.etag, device_id = excluded.device_id,
-            modified = excluded.modified, blob_id = excluded.blob_id
+            modified = excluded.modified, blob_id = excluded.blob_id, seq = excluded.seq
       ), folders as (
         insert into files as existing (user_id, path, parent, name, kind, modified)
         select $1, folder.path, folder.parent, folder.name, 'folder', $8

@@ -26,7 +26,7 @@ public final class DeleteTransaction {
       ), head as (
         update files
         set rev = $3, deleted = true, size = null, sha256 = null, etag = null, blob_id = null,
-            device_id = $4, modified = $5
+            device_id = $4, modified = $5, seq = $6
         where user_id = $1 and path = $2
       ), usage as (
         update users set used_bytes = used_bytes - $7 where id = $1
@@ -83,6 +83,6 @@ public final class DeleteTransaction {
             live.size());
     return conn.preparedQuery(WRITE)
         .execute(parameters)
-        .map(done -> new DeleteResult(rev, tick.seq()));
+        .map(done -> new DeleteResult(rev, tick.seq(), tick.at().toInstant()));
   }
 }

@@ -1,6 +1,8 @@
 package io.ironsync.metadata.impl;
 
 import io.ironsync.domain.ApiException;
+import io.ironsync.metadata.ChangesPage;
+import io.ironsync.metadata.ChangesRequest;
 import io.ironsync.metadata.CommitRequest;
 import io.ironsync.metadata.CommitResult;
 import io.ironsync.metadata.DeleteRequest;
@@ -11,6 +13,8 @@ import io.ironsync.metadata.ListRequest;
 import io.ironsync.metadata.MetadataAddresses;
 import io.ironsync.metadata.MetadataBus;
 import io.ironsync.metadata.MetadataClient;
+import io.ironsync.metadata.SnapshotPage;
+import io.ironsync.metadata.SnapshotRequest;
 import io.ironsync.metadata.StoredFile;
 import io.ironsync.metadata.UsageQuery;
 import io.vertx.core.Future;
@@ -60,6 +64,16 @@ public final class EventBusMetadataClient implements MetadataClient {
   @Override
   public Future<Long> usedBytes(String userId) {
     return request(MetadataAddresses.USAGE, new UsageQuery(userId));
+  }
+
+  @Override
+  public Future<ChangesPage> changes(ChangesRequest request) {
+    return request(MetadataAddresses.CHANGES, request);
+  }
+
+  @Override
+  public Future<SnapshotPage> snapshot(SnapshotRequest request) {
+    return request(MetadataAddresses.SNAPSHOT, request);
   }
 
   @Override

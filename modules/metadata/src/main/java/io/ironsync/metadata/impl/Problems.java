@@ -55,7 +55,7 @@ public final class Problems {
     if (status == 503) {
       return ApiException.unavailable(key, detail, json.getLong("retryAfter", 1L));
     }
-    return ApiException.of(status, key, title, detail);
+    return ApiException.of(status, key, title, detail, extensions);
   }
 
   private static FileMeta meta(JsonObject json) {

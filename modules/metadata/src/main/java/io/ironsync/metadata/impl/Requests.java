@@ -3,10 +3,12 @@ package io.ironsync.metadata.impl;
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.Caller;
 import io.ironsync.domain.FilePath;
+import io.ironsync.metadata.ChangesRequest;
 import io.ironsync.metadata.CommitRequest;
 import io.ironsync.metadata.DeleteRequest;
 import io.ironsync.metadata.FileQuery;
 import io.ironsync.metadata.ListRequest;
+import io.ironsync.metadata.SnapshotRequest;
 import io.ironsync.metadata.UsageQuery;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -76,10 +78,31 @@ final class Requests {
       throw ApiException.badRequest(
           "invalid-query", "pageToken must be present or empty, not null");
     }
-    if (request.limit() < 1 || request.limit() > MAX_LIST_LIMIT) {
+    checkLimit(request.limit(), 1);
+  }
+
+  static void check(ChangesRequest request) {
+    checkUser(request.userId());
+    if (request.afterSeq() < 0) {
+      throw ApiException.badRequest(
+          "invalid-cursor", "journal positions start at 0, got " + request.afterSeq());
+    }
+    checkLimit(request.limit(), 0);
+  }
+
+  static void check(SnapshotRequest request) {
+    checkUser(request.userId());
+    if (request.afterPath() == null) {
+      throw ApiException.badRequest("invalid-cursor", "afterPath must be a path or '', not null");
+    }
+    checkLimit(request.limit(), 1);
+  }
+
+  private static void checkLimit(int limit, int min) {
+    if (limit < min || limit > MAX_LIST_LIMIT) {
       throw ApiException.badRequest(
           "invalid-limit",
-          "limit must be between 1 and " + MAX_LIST_LIMIT + ", got " + request.limit());
+          "limit must be between " + min + " and " + MAX_LIST_LIMIT + ", got " + limit);
     }
   }
 

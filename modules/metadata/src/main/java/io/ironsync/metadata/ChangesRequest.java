@@ -1,0 +1,8 @@
+package io.ironsync.metadata;
+
+/**
+ * Reads a user's journal after {@code afterSeq}, in seq order, at most {@code limit} entries. A
+ * limit of 0 reads only the journal's head and floor. Fails with 410 {@code cursor-expired} when
+ * entries after {@code afterSeq} have already been pruned.
+ */
+public record ChangesRequest(String userId, long afterSeq, int limit) {}
