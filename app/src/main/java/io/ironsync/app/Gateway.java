@@ -11,6 +11,9 @@ import io.ironsync.metadata.EmbeddedDatabase;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.MetadataVerticle;
 import io.ironsync.metadata.SchemaMigrator;
+import io.ironsync.notify.ChangePublisher;
+import io.ironsync.notify.HubSettings;
+import io.ironsync.notify.KafkaRelay;
 import io.ironsync.observability.ManagementVerticle;
 import io.ironsync.observability.Observability;
 import io.ironsync.observability.ReadinessCheck;
@@ -19,6 +22,7 @@ import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStores;
+import io.ironsync.sync.SyncService;
 import io.ironsync.upload.InFlightUploads;
 import io.ironsync.upload.UploadHandler;
 import io.vertx.core.DeploymentOptions;
@@ -30,7 +34,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +59,7 @@ public final class Gateway {
   private final EmbeddedDatabase embeddedDatabase;
   private final ObjectStore store;
   private final UserLimits limits;
+  private final Optional<KafkaRelay> relay;
   private final InFlightUploads inFlight;
   private final AtomicBoolean draining;
   private final String edgeDeployment;
@@ -67,6 +74,7 @@ public final class Gateway {
     this.embeddedDatabase = b.embeddedDatabase;
     this.store = b.store;
     this.limits = b.limits;
+    this.relay = b.relay;
     this.inFlight = b.inFlight;
     this.draining = b.draining;
     this.edgeDeployment = b.edgeDeployment;
@@ -99,6 +107,7 @@ public final class Gateway {
     private EmbeddedDatabase embeddedDatabase;
     private ObjectStore store;
     private UserLimits limits;
+    private Optional<KafkaRelay> relay = Optional.empty();
     private String edgeDeployment;
     private int port;
     private int tlsPort;
@@ -130,11 +139,25 @@ public final class Gateway {
           LimitsSetup.uploadSlots(vertx, config.limits(), observability.rateLimits());
       observability.rateLimits().watch(slots::waiting, slots::active, budget::reserved);
 
+      relay =
+          config
+              .kafka()
+              .map(
+                  kafka ->
+                      await(
+                          KafkaRelay.start(
+                              vertx,
+                              new KafkaRelay.Settings(
+                                  kafka.bootstrapServers(), kafka.topic(), kafka.partitions()),
+                              config.nodeId(),
+                              observability.sync())));
+      ChangePublisher publisher = new ChangePublisher(vertx, config.nodeId(), relay);
       backendDeployments.add(
           await(
               vertx.deployVerticle(
                   () ->
-                      new MetadataVerticle(pgUrl, config.pg().poolSize(), observability.metadata()),
+                      new MetadataVerticle(
+                          pgUrl, config.pg().poolSize(), observability.metadata(), publisher),
                   new DeploymentOptions().setInstances(config.metadata().instances()))));
       MetadataClient metadata =
           MetadataClient.overEventBus(vertx, config.metadata().requestTimeout());
@@ -158,7 +181,17 @@ public final class Gateway {
                   config.storage().s3().map(IronSyncConfig.S3::presignTtl).orElse(Duration.ZERO),
                   limits),
               metadata,
-              limits);
+              limits,
+              new SyncService(
+                  metadata,
+                  new HubSettings(
+                      config.sync().coalesceWindow(),
+                      HubSettings.defaults().maxPerNotification(),
+                      config.sync().heartbeat(),
+                      HubSettings.defaults().catchUpPage(),
+                      HubSettings.defaults().maxHeld()),
+                  config.sync().longPollBackoffAbove(),
+                  observability.sync()));
       List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
       edgeDeployment =
           await(
@@ -174,14 +207,16 @@ public final class Gateway {
       port = edges.get(0).actualPort();
       tlsPort = edges.get(0).actualTlsPort();
 
+      List<ReadinessCheck> checks = new ArrayList<>();
+      checks.add(new ReadinessCheck("postgresql", metadata::ping));
+      checks.add(new ReadinessCheck("object-store", store::ping));
+      relay.ifPresent(kafka -> checks.add(new ReadinessCheck("kafka", kafka::ping)));
       ManagementVerticle management =
           new ManagementVerticle(
               config.management().host(),
               config.management().port(),
               observability,
-              List.of(
-                  new ReadinessCheck("postgresql", metadata::ping),
-                  new ReadinessCheck("object-store", store::ping)),
+              List.copyOf(checks),
               draining);
       backendDeployments.add(await(vertx.deployVerticle(management)));
       managementPort = management.actualPort();
@@ -202,6 +237,7 @@ public final class Gateway {
 
     void closeQuietly() {
       try {
+        relay.ifPresent(kafka -> await(kafka.close()));
         await(vertx.close());
       } catch (RuntimeException e) {
         LOG.warn("closing Vert.x after a failed start: {}", e.getMessage());
@@ -230,6 +266,9 @@ public final class Gateway {
         await(vertx.undeploy(deployment));
       }
       await(limits.close());
+      if (relay.isPresent()) {
+        await(relay.get().close());
+      }
       await(store.close());
     } catch (RuntimeException e) {
       LOG.warn("graceful stop did not complete: {}", e.getMessage());

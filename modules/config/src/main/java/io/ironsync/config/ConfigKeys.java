@@ -262,6 +262,46 @@ public final class ConfigKeys {
           "5s",
           "after a Redis failure, how long a node uses local buckets before trying Redis again");
 
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS =
+      key(
+          "kafka.bootstrap-servers",
+          ValueTypes.STRING,
+          null,
+          "host:port[,host:port...]; carries changes to the other nodes' devices; absent: single"
+              + " node");
+  public static final ConfigKey<String> KAFKA_TOPIC =
+      key(
+          "kafka.topic",
+          ValueTypes.STRING,
+          "ironsync.changes",
+          "topic of change events, keyed by user");
+  public static final ConfigKey<Integer> KAFKA_PARTITIONS =
+      key(
+          "kafka.partitions",
+          ValueTypes.POSITIVE_INT,
+          "12",
+          "partitions of the change topic when the gateway creates it");
+
+  public static final ConfigKey<Duration> SYNC_COALESCE_WINDOW =
+      key(
+          "sync.coalesce-window",
+          ValueTypes.DURATION,
+          "200ms",
+          "a change after a quiet spell is pushed at once; later ones in a burst wait at most this"
+              + " long and go out together");
+  public static final ConfigKey<Duration> SYNC_HEARTBEAT =
+      key(
+          "sync.heartbeat",
+          ValueTypes.DURATION,
+          "25s",
+          "a push connection silent this long gets a heartbeat; keep it below http.idle-timeout");
+  public static final ConfigKey<Integer> SYNC_LONGPOLL_BACKOFF_ABOVE =
+      key(
+          "sync.longpoll-backoff-above",
+          ValueTypes.POSITIVE_INT,
+          "10000",
+          "waiting long-polls per event loop above which answers ask clients to back off");
+
   public static final ConfigKey<Integer> METADATA_INSTANCES =
       key(
           "metadata.instances",
@@ -333,6 +373,12 @@ public final class ConfigKeys {
         REDIS_LEASE,
         REDIS_TIMEOUT,
         REDIS_RETRY_INTERVAL,
+        KAFKA_BOOTSTRAP_SERVERS,
+        KAFKA_TOPIC,
+        KAFKA_PARTITIONS,
+        SYNC_COALESCE_WINDOW,
+        SYNC_HEARTBEAT,
+        SYNC_LONGPOLL_BACKOFF_ABOVE,
         METADATA_INSTANCES,
         METADATA_REQUEST_TIMEOUT,
         NODE_ID,

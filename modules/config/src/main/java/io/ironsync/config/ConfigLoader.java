@@ -212,6 +212,15 @@ public final class ConfigLoader {
                         positiveDuration(REDIS_LEASE),
                         positiveDuration(REDIS_TIMEOUT),
                         positiveDuration(REDIS_RETRY_INTERVAL))),
+        optional(KAFKA_BOOTSTRAP_SERVERS)
+            .map(
+                servers ->
+                    new IronSyncConfig.Kafka(
+                        servers, required(KAFKA_TOPIC), required(KAFKA_PARTITIONS))),
+        new IronSyncConfig.Sync(
+            required(SYNC_COALESCE_WINDOW),
+            positiveDuration(SYNC_HEARTBEAT),
+            required(SYNC_LONGPOLL_BACKOFF_ABOVE)),
         new IronSyncConfig.Metadata(
             required(METADATA_INSTANCES), required(METADATA_REQUEST_TIMEOUT)),
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),

@@ -15,6 +15,8 @@ public record IronSyncConfig(
     Storage storage,
     Limits limits,
     Optional<Redis> redis,
+    Optional<Kafka> kafka,
+    Sync sync,
     Metadata metadata,
     String nodeId,
     Duration shutdownGracePeriod,
@@ -106,6 +108,16 @@ public record IronSyncConfig(
       long bufferBytes) {}
 
   /** Shared per-user buckets. */
+  public record Kafka(String bootstrapServers, String topic, int partitions) {}
+
+  /**
+   * @param coalesceWindow how long further changes of a burst wait to share one push notification
+   * @param heartbeat silence after which a push connection gets a heartbeat
+   * @param longPollBackoffAbove waiting long-polls per event loop above which answers carry a
+   *     backoff
+   */
+  public record Sync(Duration coalesceWindow, Duration heartbeat, int longPollBackoffAbove) {}
+
   public record Redis(URI url, Duration lease, Duration timeout, Duration retryInterval) {
     @Override
     public String toString() {

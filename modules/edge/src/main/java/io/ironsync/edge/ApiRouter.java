@@ -8,6 +8,7 @@ import io.ironsync.edge.impl.FileRoutes;
 import io.ironsync.edge.impl.Problems;
 import io.ironsync.edge.impl.RequestContext;
 import io.ironsync.edge.impl.RequestLogging;
+import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -21,7 +22,7 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, EdgeServices services) {
+  public static Router create(Vertx vertx, EdgeServices services, SyncEndpoints sync) {
     Router router = Router.router(vertx);
     FileRoutes files = new FileRoutes(services.metadata());
     Authentication authentication = new Authentication(services.tokens());
@@ -45,6 +46,12 @@ public final class ApiRouter {
     new ApiRoute(router, authentication, admission, "/v1/list/", FilePath::folderFromUrl)
         .on(HttpMethod.GET, files::list);
 
+    Exact exact = new Exact(router, authentication, admission);
+    exact.get("/v1/changes", sync::changes);
+    exact.get("/v1/changes/wait", sync::waitForChanges);
+    exact.get("/v1/events", sync::events);
+    exact.get("/v1/ws", sync::webSocket);
+
     Problems problems = new Problems();
     router.route().failureHandler(problems);
     // requests no route matched never reach a route's failure handler
@@ -55,6 +62,29 @@ public final class ApiRouter {
 
   private static Caller caller(RoutingContext ctx) {
     return RequestContext.caller(ctx);
+  }
+
+  /** Routes with a fixed path, authenticated and admitted like the others. */
+  private record Exact(
+      Router router, Authentication authentication, Handler<RoutingContext> admission) {
+
+    void get(String path, BiConsumer<RoutingContext, Caller> handler) {
+      router
+          .route(HttpMethod.GET, path)
+          .setName(path)
+          .handler(
+              ctx -> {
+                RequestContext.setRoute(ctx, path);
+                ctx.next();
+              })
+          .handler(authentication)
+          .handler(admission)
+          .handler(
+              ctx -> {
+                ctx.request().resume();
+                handler.accept(ctx, caller(ctx));
+              });
+    }
   }
 
   /**

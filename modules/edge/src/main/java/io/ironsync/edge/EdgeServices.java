@@ -4,6 +4,7 @@ import io.ironsync.auth.TokenVerifier;
 import io.ironsync.download.DownloadHandler;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.ratelimit.UserLimits;
+import io.ironsync.sync.SyncService;
 import io.ironsync.upload.UploadHandler;
 
 /** What the public API routes delegate to. Shared by all edge verticle instances. */
@@ -12,4 +13,5 @@ public record EdgeServices(
     UploadHandler uploads,
     DownloadHandler downloads,
     MetadataClient metadata,
-    UserLimits limits) {}
+    UserLimits limits,
+    SyncService sync) {}

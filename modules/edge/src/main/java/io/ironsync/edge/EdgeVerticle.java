@@ -1,6 +1,7 @@
 package io.ironsync.edge;
 
 import io.ironsync.config.IronSyncConfig;
+import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -29,6 +30,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final EdgeServices services;
   private HttpServer plain;
   private HttpServer secure;
+  private SyncEndpoints sync;
 
   public EdgeVerticle(
       IronSyncConfig.Http http,
@@ -43,25 +45,40 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = ApiRouter.create(vertx, services);
-    Future<HttpServer> plainListening =
-        vertx.createHttpServer(plainOptions(http)).requestHandler(router).listen();
-    Future<HttpServer> secureListening =
-        vertx.createHttpServer(tlsOptions(http, tls)).requestHandler(router).listen();
-    return Future.all(plainListening, secureListening)
-        .onSuccess(
-            all -> {
-              plain = plainListening.result();
-              secure = secureListening.result();
+    return services
+        .sync()
+        .attach(vertx)
+        .compose(
+            endpoints -> {
+              sync = endpoints;
+              Router router = ApiRouter.create(vertx, services, endpoints);
+              Future<HttpServer> plainListening =
+                  vertx.createHttpServer(plainOptions(http)).requestHandler(router).listen();
+              Future<HttpServer> secureListening =
+                  vertx.createHttpServer(tlsOptions(http, tls)).requestHandler(router).listen();
+              return Future.all(plainListening, secureListening)
+                  .onSuccess(
+                      all -> {
+                        plain = plainListening.result();
+                        secure = secureListening.result();
+                      });
             });
   }
 
   @Override
   public Future<?> stop() {
     long millis = shutdownGrace.toMillis();
-    return Future.join(
-        plain == null ? Future.succeededFuture() : plain.shutdown(millis, TimeUnit.MILLISECONDS),
-        secure == null ? Future.succeededFuture() : secure.shutdown(millis, TimeUnit.MILLISECONDS));
+    // push connections never finish on their own; their devices reconnect to another node
+    Future<Void> pushEnded = sync == null ? Future.succeededFuture() : sync.stop();
+    return pushEnded.transform(
+        ended ->
+            Future.join(
+                plain == null
+                    ? Future.succeededFuture()
+                    : plain.shutdown(millis, TimeUnit.MILLISECONDS),
+                secure == null
+                    ? Future.succeededFuture()
+                    : secure.shutdown(millis, TimeUnit.MILLISECONDS)));
   }
 
   public int actualPort() {

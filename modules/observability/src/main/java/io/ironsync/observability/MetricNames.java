@@ -25,10 +25,23 @@ public final class MetricNames {
   public static final String UPLOADS_QUEUED = "ironsync.uploads.queued";
   public static final String UPLOADS_ACTIVE = "ironsync.uploads.active";
   public static final String UPLOAD_BUFFERED_BYTES = "ironsync.upload.buffered.bytes";
+  public static final String PUSH_CLIENTS = "ironsync.push.clients";
+  public static final String PUSH_DELIVERED = "ironsync.push.delivered";
+  public static final String PUSH_REPLAYED = "ironsync.push.replayed";
+  public static final String PUSH_DELIVERY_LATENCY = "ironsync.push.delivery.latency";
+  public static final String PUSH_COALESCED = "ironsync.push.coalesced";
+  public static final String LONGPOLL_WAITING = "ironsync.longpoll.waiting";
+  public static final String SYNC_BACKLOG = "ironsync.sync.backlog";
+  public static final String SYNC_CONFLICTS = "ironsync.sync.conflicts";
+  public static final String RELAY_PRODUCED = "ironsync.relay.produced";
+  public static final String RELAY_LATENCY = "ironsync.relay.latency";
+  public static final String RELAY_CONSUMER_LAG = "ironsync.relay.consumer.lag";
 
   public static final String TAG_OUTCOME = "outcome";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STORE = "store";
   public static final String TAG_OPERATION = "operation";
   public static final String TAG_BUCKET = "bucket";
+  public static final String TAG_TRANSPORT = "transport";
+  public static final String TAG_KIND = "kind";
 }

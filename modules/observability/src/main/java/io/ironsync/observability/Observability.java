@@ -1,6 +1,7 @@
 package io.ironsync.observability;
 
 import io.ironsync.observability.impl.MicrometerMetrics;
+import io.ironsync.observability.impl.MicrometerSyncMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -21,10 +22,12 @@ public final class Observability {
 
   private final PrometheusMeterRegistry registry;
   private final MicrometerMetrics metrics;
+  private final MicrometerSyncMetrics syncMetrics;
 
   private Observability(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.metrics = new MicrometerMetrics(registry);
+    this.syncMetrics = new MicrometerSyncMetrics(registry);
   }
 
   /** Per-route latency as a histogram, so percentiles can be computed across nodes. */
@@ -87,5 +90,9 @@ public final class Observability {
 
   public RateLimitMetrics rateLimits() {
     return metrics;
+  }
+
+  public SyncMetrics sync() {
+    return syncMetrics;
   }
 }

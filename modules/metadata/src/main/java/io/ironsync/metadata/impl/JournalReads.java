@@ -80,6 +80,9 @@ public final class JournalReads {
         changes.add(change(row));
       }
     }
+    if (request.afterSeq() == ChangesRequest.NO_POSITION) {
+      return new ChangesPage(List.of(), head, floor);
+    }
     if (request.afterSeq() < floor) {
       throw ApiException.gone(
           "cursor-expired",

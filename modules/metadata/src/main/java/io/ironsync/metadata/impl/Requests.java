@@ -83,7 +83,8 @@ final class Requests {
 
   static void check(ChangesRequest request) {
     checkUser(request.userId());
-    if (request.afterSeq() < 0) {
+    boolean headOnly = request.afterSeq() == ChangesRequest.NO_POSITION && request.limit() == 0;
+    if (request.afterSeq() < 0 && !headOnly) {
       throw ApiException.badRequest(
           "invalid-cursor", "journal positions start at 0, got " + request.afterSeq());
     }

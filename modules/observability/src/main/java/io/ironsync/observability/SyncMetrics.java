@@ -1,0 +1,85 @@
+package io.ironsync.observability;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** What the change feed, long-polls, push transports and the cross-node relay report. */
+public interface SyncMetrics {
+
+  /** Push transports, used as tag values. */
+  String SSE = "sse";
+
+  String WEBSOCKET = "websocket";
+
+  /** A push client of {@code transport} connected ({@code +1}) or left ({@code -1}). */
+  void pushClients(String transport, int delta);
+
+  /**
+   * Live changes written to a push client; {@code sinceCommit} is the time from the commit to the
+   * write, for each of them. Changes replayed from the journal are counted without a latency.
+   */
+  void delivered(String transport, int changes, Duration sinceCommit);
+
+  /** Changes replayed from the journal to a push client that was behind. */
+  void replayed(String transport, int changes);
+
+  /**
+   * Changes that went out inside a notification together with others, instead of one notification
+   * each: a burst of n changes sent as one notification counts n - 1.
+   */
+  void coalesced(int changes);
+
+  /** A long-poll started waiting ({@code +1}) or was answered ({@code -1}). */
+  void longPolls(int delta);
+
+  /** How far behind the user's journal head a device's cursor was when it asked for changes. */
+  void backlog(long entries);
+
+  /** A change batch was sent to Kafka, or failed to be. */
+  void relayProduced(boolean success);
+
+  /** A batch from another node arrived through Kafka this long after it was committed. */
+  void relayConsumed(Duration sinceCommit);
+
+  /** Registers a gauge read at scrape time: records on the change topic not yet consumed. */
+  void watchRelayLag(Supplier<Number> records);
+
+  /**
+   * An update met a newer revision: kind is {@code rejected} (412), {@code copied} (saved as a
+   * conflict copy) or {@code identical} (same content, nothing to do).
+   */
+  void conflict(String kind);
+
+  SyncMetrics NONE =
+      new SyncMetrics() {
+        @Override
+        public void pushClients(String transport, int delta) {}
+
+        @Override
+        public void delivered(String transport, int changes, Duration sinceCommit) {}
+
+        @Override
+        public void replayed(String transport, int changes) {}
+
+        @Override
+        public void coalesced(int changes) {}
+
+        @Override
+        public void longPolls(int delta) {}
+
+        @Override
+        public void backlog(long entries) {}
+
+        @Override
+        public void relayProduced(boolean success) {}
+
+        @Override
+        public void relayConsumed(Duration sinceCommit) {}
+
+        @Override
+        public void watchRelayLag(Supplier<Number> records) {}
+
+        @Override
+        public void conflict(String kind) {}
+      };
+}

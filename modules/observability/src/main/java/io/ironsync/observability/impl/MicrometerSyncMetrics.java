@@ -1,0 +1,181 @@
+package io.ironsync.observability.impl;
+
+import static io.ironsync.observability.MetricNames.*;
+
+import io.ironsync.observability.SyncMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * {@link SyncMetrics} in Micrometer. Meters are created up front for every tag value, so every
+ * series exists from the first scrape and dashboards never see gaps.
+ */
+public final class MicrometerSyncMetrics implements SyncMetrics {
+
+  private static final List<String> TRANSPORTS = List.of(SSE, WEBSOCKET);
+  private static final List<String> CONFLICT_KINDS = List.of("rejected", "copied", "identical");
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicLong> clients;
+  private final Map<String, Counter> delivered;
+  private final Map<String, Counter> replayed;
+  private final Map<String, Counter> conflicts;
+  private final Timer latency;
+  private final Counter coalesced;
+  private final AtomicLong longPolls = new AtomicLong();
+  private final DistributionSummary backlog;
+  private final Counter produced;
+  private final Counter produceFailures;
+  private final Timer relayLatency;
+
+  public MicrometerSyncMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.clients = perValue(TRANSPORTS, transport -> gauge(transport));
+    this.delivered =
+        perValue(
+            TRANSPORTS,
+            transport ->
+                Counter.builder(PUSH_DELIVERED)
+                    .description("Live changes written to push clients")
+                    .tag(TAG_TRANSPORT, transport)
+                    .register(registry));
+    this.replayed =
+        perValue(
+            TRANSPORTS,
+            transport ->
+                Counter.builder(PUSH_REPLAYED)
+                    .description(
+                        "Changes replayed from the journal to push clients that were behind")
+                    .tag(TAG_TRANSPORT, transport)
+                    .register(registry));
+    this.conflicts =
+        perValue(
+            CONFLICT_KINDS,
+            kind ->
+                Counter.builder(SYNC_CONFLICTS)
+                    .description("Updates that met a newer revision, by what became of them")
+                    .tag(TAG_KIND, kind)
+                    .register(registry));
+    this.latency =
+        Timer.builder(PUSH_DELIVERY_LATENCY)
+            .description("Time from a change's commit to its write to a push client")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    this.coalesced =
+        Counter.builder(PUSH_COALESCED)
+            .description("Changes that shared a push notification with others")
+            .register(registry);
+    Gauge.builder(LONGPOLL_WAITING, longPolls, AtomicLong::get)
+        .description("Long-polls waiting for a change")
+        .register(registry);
+    this.backlog =
+        DistributionSummary.builder(SYNC_BACKLOG)
+            .description("Journal entries a device was behind when it asked for changes")
+            .baseUnit("entries")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(1_000_000.0)
+            .register(registry);
+    this.produced =
+        Counter.builder(RELAY_PRODUCED)
+            .description("Change batches sent to Kafka for other nodes")
+            .tag(TAG_OUTCOME, "success")
+            .register(registry);
+    this.produceFailures =
+        Counter.builder(RELAY_PRODUCED)
+            .description("Change batches sent to Kafka for other nodes")
+            .tag(TAG_OUTCOME, "failure")
+            .register(registry);
+    this.relayLatency =
+        Timer.builder(RELAY_LATENCY)
+            .description("Time from a commit on another node to its batch arriving here")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+  }
+
+  private AtomicLong gauge(String transport) {
+    AtomicLong value = new AtomicLong();
+    Gauge.builder(PUSH_CLIENTS, value, AtomicLong::get)
+        .description("Connected push clients")
+        .tag(TAG_TRANSPORT, transport)
+        .register(registry);
+    return value;
+  }
+
+  private static <T> Map<String, T> perValue(
+      List<String> values, java.util.function.Function<String, T> meter) {
+    return values.stream()
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(value -> value, meter));
+  }
+
+  @Override
+  public void pushClients(String transport, int delta) {
+    clients.get(transport).addAndGet(delta);
+  }
+
+  @Override
+  public void delivered(String transport, int changes, Duration sinceCommit) {
+    delivered.get(transport).increment(changes);
+    for (int i = 0; i < changes; i++) {
+      latency.record(sinceCommit.isNegative() ? Duration.ZERO : sinceCommit);
+    }
+  }
+
+  @Override
+  public void replayed(String transport, int changes) {
+    replayed.get(transport).increment(changes);
+  }
+
+  @Override
+  public void coalesced(int changes) {
+    coalesced.increment(changes);
+  }
+
+  @Override
+  public void longPolls(int delta) {
+    longPolls.addAndGet(delta);
+  }
+
+  @Override
+  public void backlog(long entries) {
+    backlog.record(entries);
+  }
+
+  @Override
+  public void relayProduced(boolean success) {
+    (success ? produced : produceFailures).increment();
+  }
+
+  @Override
+  public void relayConsumed(Duration sinceCommit) {
+    relayLatency.record(sinceCommit.isNegative() ? Duration.ZERO : sinceCommit);
+  }
+
+  @Override
+  public void watchRelayLag(Supplier<Number> records) {
+    Gauge.builder(RELAY_CONSUMER_LAG, records, supplier -> supplier.get().doubleValue())
+        .description("Records on the change topic this node has not consumed yet")
+        .baseUnit("records")
+        .register(registry);
+  }
+
+  @Override
+  public void conflict(String kind) {
+    Counter counter = conflicts.get(kind);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+}

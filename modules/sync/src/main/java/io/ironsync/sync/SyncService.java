@@ -1,0 +1,25 @@
+package io.ironsync.sync;
+
+import io.ironsync.metadata.MetadataClient;
+import io.ironsync.notify.ChangeHub;
+import io.ironsync.notify.HubSettings;
+import io.ironsync.observability.SyncMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * What the sync routes share across event loops. Each edge event loop {@link #attach attaches} its
+ * own {@link SyncEndpoints}, with a hub of its own for the devices connected there.
+ *
+ * @param longPollBackoffAbove waiting long-polls per event loop above which answers tell clients to
+ *     back off
+ */
+public record SyncService(
+    MetadataClient metadata, HubSettings hub, int longPollBackoffAbove, SyncMetrics metrics) {
+
+  /** Call on the event loop that serves the routes; the hub listens for changes from then on. */
+  public Future<SyncEndpoints> attach(Vertx vertx) {
+    ChangeHub changeHub = new ChangeHub(vertx, metadata, hub, metrics);
+    return changeHub.start().map(started -> new SyncEndpoints(this, changeHub));
+  }
+}
