@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,6 +140,8 @@ public final class Gateway {
           LimitsSetup.uploadSlots(vertx, config.limits(), observability.rateLimits());
       observability.rateLimits().watch(slots::waiting, slots::active, budget::reserved);
 
+      // unique per process, so two nodes that share a host name still skip only their own batches
+      String origin = config.nodeId() + "/" + UUID.randomUUID();
       relay =
           config
               .kafka()
@@ -149,9 +152,9 @@ public final class Gateway {
                               vertx,
                               new KafkaRelay.Settings(
                                   kafka.bootstrapServers(), kafka.topic(), kafka.partitions()),
-                              config.nodeId(),
+                              origin,
                               observability.sync())));
-      ChangePublisher publisher = new ChangePublisher(vertx, config.nodeId(), relay);
+      ChangePublisher publisher = new ChangePublisher(vertx, origin, relay);
       backendDeployments.add(
           await(
               vertx.deployVerticle(

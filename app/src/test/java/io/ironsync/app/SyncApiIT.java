@@ -106,6 +106,16 @@ class SyncApiIT {
       assertThat(api.get("/v1/files/docs/new.txt", phone).body().toString())
           .isEqualTo("fresh content");
       assertThat(paths(changes(phone, delta.getString("cursor")))).isEmpty();
+      Scrape metrics = Scrape.of(node.managementPort());
+      assertThat(metrics.sum("ironsync_push_clients", "transport=\"sse\""))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(metrics.sum("ironsync_push_clients", "transport=\"websocket\""))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(metrics.sum("ironsync_push_delivered_total", "transport=\"sse\""))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(metrics.sum("ironsync_push_delivery_latency_seconds_count"))
+          .isGreaterThanOrEqualTo(2);
+      assertThat(metrics.sum("ironsync_sync_backlog_entries_count")).isGreaterThanOrEqualTo(1);
     }
   }
 

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -61,7 +60,10 @@ public final class KafkaRelay {
   }
 
   /**
-   * Creates the topic if needed, starts the producer, and returns once the consumer reads every
+   * {@code nodeId} names this process in the batches it sends; it must differ between any two
+   * running processes.
+   *
+   * <p>Creates the topic if needed, starts the producer, and returns once the consumer reads every
    * partition from its current end, so any batch sent afterwards reaches this node.
    */
   public static Future<KafkaRelay> start(
@@ -186,7 +188,7 @@ public final class KafkaRelay {
         "bootstrap.servers", settings.bootstrapServers(),
         "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
         "value.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-        "client.id", "ironsync-relay-" + nodeId,
+        "client.id", "ironsync-relay-" + nodeId.replace('/', '-'),
         "acks", "1",
         "enable.idempotence", "false",
         "linger.ms", "0",
@@ -201,7 +203,7 @@ public final class KafkaRelay {
         "bootstrap.servers", settings.bootstrapServers(),
         "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
         "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-        "client.id", "ironsync-relay-" + nodeId + "-" + UUID.randomUUID(),
+        "client.id", "ironsync-relay-consumer-" + nodeId.replace('/', '-'),
         "enable.auto.commit", "false",
         "auto.offset.reset", "latest",
         // bounds how long a readiness probe or a lag reading can wait for an absent broker

@@ -1,0 +1,128 @@
+package io.ironsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironsync.app.ApiClient.Transport;
+import io.ironsync.app.PushClient.Notice;
+import io.ironsync.testkit.TestKafka;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateway nodes sharing PostgreSQL, S3 and a real Kafka broker: a change committed on one node
+ * reaches devices connected to the other, each device gets every change once and in order, and a
+ * node that restarts lets its devices catch up by cursor.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SyncAcrossNodesIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @TempDir static Path firstDir;
+  @TempDir static Path secondDir;
+  private static Map<String, String> shared;
+  private static TestGateway first;
+  private static TestGateway second;
+
+  @BeforeAll
+  static void start() {
+    shared =
+        Map.of(
+            "kafka.bootstrap-servers",
+            TestKafka.shared().bootstrapServers(),
+            "kafka.topic",
+            "changes-" + UUID.randomUUID(),
+            "kafka.partitions",
+            "4");
+    first = TestGateway.start(TestGateway.Store.S3, firstDir, with("node.id", "node-1"));
+    second = TestGateway.joining(first, secondDir, with("node.id", "node-2"));
+  }
+
+  private static Map<String, String> with(String key, String value) {
+    Map<String, String> settings = new java.util.HashMap<>(shared);
+    settings.put(key, value);
+    return settings;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (second != null) {
+      second.close();
+    }
+    first.close();
+  }
+
+  private static List<String> collect(PushClient device, int count) {
+    List<String> seen = new ArrayList<>();
+    while (seen.size() < count) {
+      Notice notice = device.next("changes", WAIT);
+      for (JsonObject change : notice.changes()) {
+        seen.add(change.getLong("seq") + " " + change.getString("path"));
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void changes_on_either_node_reach_devices_on_both_once_and_in_order() {
+    String user = "user-" + UUID.randomUUID();
+    String token = first.token(user, "laptop");
+    try (ApiClient one = new ApiClient(Transport.H2C, first);
+        ApiClient two = new ApiClient(Transport.H2C, second);
+        PushClient onFirst = PushClient.sse(first.port(), token, HttpVersion.HTTP_2, null);
+        PushClient onSecond = PushClient.webSocket(second.port(), token, null)) {
+      onFirst.next("ready", WAIT);
+      onSecond.next("ready", WAIT);
+
+      assertThat(one.put("/v1/files/from-one.txt", token, "1").status()).isEqualTo(201);
+      assertThat(two.put("/v1/files/from-two.txt", token, "2").status()).isEqualTo(201);
+      assertThat(one.put("/v1/files/again-one.txt", token, "3").status()).isEqualTo(201);
+
+      List<String> expected = List.of("1 from-one.txt", "2 from-two.txt", "3 again-one.txt");
+      assertThat(collect(onSecond, 3)).containsExactlyElementsOf(expected);
+      assertThat(collect(onFirst, 3)).containsExactlyElementsOf(expected);
+      assertThat(onFirst.drain()).isEmpty();
+      assertThat(onSecond.drain()).isEmpty();
+    }
+    assertThat(Scrape.of(second.managementPort()).sum("ironsync_relay_latency_seconds_count"))
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void after_a_node_restarts_its_devices_catch_up_by_cursor() {
+    String user = "user-" + UUID.randomUUID();
+    String token = first.token(user, "phone");
+    String lastId;
+    try (ApiClient one = new ApiClient(Transport.H2C, first);
+        PushClient device = PushClient.sse(second.port(), token, HttpVersion.HTTP_1_1, null)) {
+      device.next("ready", WAIT);
+      one.put("/v1/files/before.txt", token, "seen live");
+      lastId = device.next("changes", WAIT).id();
+
+      second.close();
+      second = null;
+      io.ironsync.testkit.Eventually.await("the stream ends with its node", WAIT, device::ended);
+      one.put("/v1/files/while-down-1.txt", token, "missed live");
+      one.put("/v1/files/while-down-2.txt", token, "missed live too");
+    }
+    second = TestGateway.joining(first, secondDir, with("node.id", "node-2"));
+    try (ApiClient two = new ApiClient(Transport.H2C, second);
+        PushClient back = PushClient.sse(second.port(), token, HttpVersion.HTTP_1_1, lastId)) {
+      assertThat(collect(back, 2)).containsExactly("2 while-down-1.txt", "3 while-down-2.txt");
+      JsonObject listing = two.get("/v1/changes", token).json();
+      assertThat(listing.getJsonArray("changes").size()).isEqualTo(3);
+    }
+  }
+}
