@@ -1,5 +1,6 @@
 package io.ironsync.metadata;
 
+import io.ironsync.domain.FileMeta;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -38,6 +39,42 @@ public record Change(
     public static Op fromWire(String name) {
       return valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
+  }
+
+  /**
+   * The put that made {@code meta} the head of its path.
+   *
+   * @param conflictOf for a conflict copy, the path it conflicted with; otherwise null
+   */
+  public static Change put(long seq, FileMeta meta, String conflictOf) {
+    return new Change(
+        seq,
+        Op.PUT,
+        meta.path(),
+        null,
+        meta.rev(),
+        meta.size(),
+        meta.sha256(),
+        meta.etag(),
+        meta.deviceId(),
+        meta.modified(),
+        conflictOf);
+  }
+
+  /** The move of a file from {@code from} to where {@code meta}, its new revision, lives. */
+  public static Change move(long seq, String from, FileMeta meta) {
+    return new Change(
+        seq,
+        Op.MOVE,
+        meta.path(),
+        from,
+        meta.rev(),
+        meta.size(),
+        meta.sha256(),
+        meta.etag(),
+        meta.deviceId(),
+        meta.modified(),
+        null);
   }
 
   /** The public form used by {@code /v1/changes} and the push transports; absent fields omitted. */

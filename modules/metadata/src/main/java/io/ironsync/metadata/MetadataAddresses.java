@@ -28,6 +28,24 @@ public final class MetadataAddresses {
   /** {@link SnapshotRequest} → {@link SnapshotPage}. */
   public static final String SNAPSHOT = PREFIX + "snapshot";
 
+  /** {@link MoveRequest} → {@link MoveResult}. */
+  public static final String MOVE = PREFIX + "move";
+
+  /** {@link VersionsRequest} → {@link VersionList}. */
+  public static final String VERSIONS = PREFIX + "versions";
+
+  /** {@link RestoreRequest} → {@link CommitResult}. */
+  public static final String RESTORE = PREFIX + "restore";
+
+  /** {@link BatchCommitRequest} → {@link BatchCommitResult}. */
+  public static final String BATCH_COMMIT = PREFIX + "batch-commit";
+
+  /** {@link HashLookupRequest} → {@link HashLookupResult}. */
+  public static final String LOOKUP_HASHES = PREFIX + "lookup-hashes";
+
+  /** {@link RetentionSweepRequest} → {@link RetentionSweepResult}. */
+  public static final String RETENTION = PREFIX + "retention";
+
   /** Any body → a reply once PostgreSQL answered a trivial query. */
   public static final String PING = PREFIX + "ping";
 }

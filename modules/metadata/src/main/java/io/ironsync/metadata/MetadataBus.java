@@ -23,7 +23,18 @@ public final class MetadataBus {
           ChangesRequest.class,
           ChangesPage.class,
           SnapshotRequest.class,
-          SnapshotPage.class);
+          SnapshotPage.class,
+          MoveRequest.class,
+          MoveResult.class,
+          VersionsRequest.class,
+          VersionList.class,
+          RestoreRequest.class,
+          BatchCommitRequest.class,
+          BatchCommitResult.class,
+          HashLookupRequest.class,
+          HashLookupResult.class,
+          RetentionSweepRequest.class,
+          RetentionSweepResult.class);
 
   private MetadataBus() {}
 

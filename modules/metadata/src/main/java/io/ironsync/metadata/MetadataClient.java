@@ -26,7 +26,8 @@ public interface MetadataClient {
 
   /**
    * Fails with 507 {@code quota-exceeded}, writing nothing, when the content would take the user
-   * above {@link CommitRequest#quotaBytes()}.
+   * above {@link CommitRequest#quotaBytes()}. A failing precondition fails with 412, or with {@link
+   * ConflictMode#COPY} commits a conflict copy ({@link CommitResult.Outcome#CONFLICT_COPY}).
    */
   Future<CommitResult> commit(CommitRequest request);
 
@@ -50,6 +51,38 @@ public interface MetadataClient {
 
   /** A page of the user's live files in path order, with the journal head. */
   Future<SnapshotPage> snapshot(SnapshotRequest request);
+
+  /**
+   * Moves a file or a folder. 404 when {@code from} is missing, 400 when {@code from} equals {@code
+   * to} or the folder holds more than {@value MoveRequest#MAX_FILES} files ({@code
+   * move-too-large}), 409 {@code target-exists} when a live file or folder is at {@code to}, 409
+   * {@code move-into-self} for a target below the source, 409 {@code parent-is-file} when a folder
+   * above the target is a file, 412 for a failed {@code If-Match}.
+   */
+  Future<MoveResult> move(MoveRequest request);
+
+  /** A page of a file's revisions, newest first; 404 when the path never held a file. */
+  Future<VersionList> versions(VersionsRequest request);
+
+  /**
+   * Makes an earlier revision's content the head again ({@code CREATED} for a deleted file, {@code
+   * UPDATED}, or {@code UNCHANGED} when the head already has it). 404 for a missing revision, 409
+   * {@code revision-deleted} for a tombstone, 409 when the path is a folder or below a file, 507
+   * over quota.
+   */
+  Future<CommitResult> restore(RestoreRequest request);
+
+  /**
+   * Commits many files in one transaction with per-item results. 400 {@code batch-too-large} above
+   * {@value BatchCommitRequest#MAX_ITEMS} items; item failures do not fail the call.
+   */
+  Future<BatchCommitResult> commitBatch(BatchCommitRequest request);
+
+  /** Which of the digests the user stores; never another user's content. */
+  Future<HashLookupResult> lookupHashes(HashLookupRequest request);
+
+  /** One bounded step of retention; see {@link RetentionSweepRequest}. */
+  Future<RetentionSweepResult> sweepRetention(RetentionSweepRequest request);
 
   /** Succeeds when the verticle and PostgreSQL answer. */
   Future<Void> ping();

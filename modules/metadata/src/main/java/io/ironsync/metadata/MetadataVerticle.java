@@ -1,18 +1,23 @@
 package io.ironsync.metadata;
 
 import io.ironsync.domain.ApiException;
-import io.ironsync.domain.FileMeta;
-import io.ironsync.metadata.CommitResult.Outcome;
+import io.ironsync.domain.Caller;
+import io.ironsync.metadata.impl.BatchCommitTransaction;
 import io.ironsync.metadata.impl.CommitTransaction;
 import io.ironsync.metadata.impl.DeleteTransaction;
 import io.ironsync.metadata.impl.Failures;
 import io.ironsync.metadata.impl.FileLookup;
 import io.ironsync.metadata.impl.FolderListings;
 import io.ironsync.metadata.impl.JournalReads;
+import io.ironsync.metadata.impl.MoveTransaction;
 import io.ironsync.metadata.impl.PgUrl;
 import io.ironsync.metadata.impl.Problems;
+import io.ironsync.metadata.impl.RestoreTransaction;
+import io.ironsync.metadata.impl.RetentionSweep;
+import io.ironsync.metadata.impl.StoredContent;
 import io.ironsync.metadata.impl.UsageLookup;
 import io.ironsync.metadata.impl.UserWriteQueue;
+import io.ironsync.metadata.impl.VersionHistory;
 import io.ironsync.observability.MetadataMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -82,6 +87,12 @@ public final class MetadataVerticle extends VerticleBase {
     FolderListings listings = new FolderListings(pool);
     UsageLookup usage = new UsageLookup(pool);
     JournalReads journal = new JournalReads(pool);
+    MoveTransaction moves = new MoveTransaction(pool, writes);
+    RestoreTransaction restores = new RestoreTransaction(pool, writes);
+    BatchCommitTransaction batches = new BatchCommitTransaction(pool, writes);
+    VersionHistory versions = new VersionHistory(pool);
+    StoredContent content = new StoredContent(pool);
+    RetentionSweep retention = new RetentionSweep(pool);
     return ping()
         .recover(
             failure ->
@@ -99,9 +110,8 @@ public final class MetadataVerticle extends VerticleBase {
                             (CommitRequest request) ->
                                 commits
                                     .commit(request)
-                                    .onSuccess(result -> announce(request, result)),
-                            result ->
-                                result.outcome() == Outcome.UNCHANGED ? "unchanged" : "committed"),
+                                    .onSuccess(result -> tell(request.caller(), result.changes())),
+                            MetadataVerticle::commitOutcome),
                         serve(
                             MetadataAddresses.DELETE,
                             "delete",
@@ -120,6 +130,45 @@ public final class MetadataVerticle extends VerticleBase {
                             "snapshot",
                             journal::snapshot,
                             result -> "ok"),
+                        serve(
+                            MetadataAddresses.MOVE,
+                            "move",
+                            (MoveRequest request) ->
+                                moves
+                                    .move(request)
+                                    .onSuccess(result -> tell(request.caller(), result.changes())),
+                            result -> "committed"),
+                        serve(
+                            MetadataAddresses.VERSIONS,
+                            "versions",
+                            versions::versions,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.RESTORE,
+                            "restore",
+                            (RestoreRequest request) ->
+                                restores
+                                    .restore(request)
+                                    .onSuccess(result -> tell(request.caller(), result.changes())),
+                            MetadataVerticle::commitOutcome),
+                        serve(
+                            MetadataAddresses.BATCH_COMMIT,
+                            "batch",
+                            (BatchCommitRequest request) ->
+                                batches
+                                    .commit(request)
+                                    .onSuccess(result -> tell(request.caller(), result.changes())),
+                            result -> result.changes().isEmpty() ? "unchanged" : "committed"),
+                        serve(
+                            MetadataAddresses.LOOKUP_HASHES,
+                            "lookup-hashes",
+                            content::lookup,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.RETENTION,
+                            "retention",
+                            retention::sweep,
+                            result -> "ok"),
                         servePing())))
         .recover(failure -> pool.close().transform(closed -> Future.failedFuture(failure)));
   }
@@ -129,50 +178,46 @@ public final class MetadataVerticle extends VerticleBase {
     return pool.close();
   }
 
-  private void announce(CommitRequest request, CommitResult result) {
-    if (result.outcome() == Outcome.UNCHANGED) {
-      return;
-    }
-    FileMeta meta = result.meta();
-    tell(
-        request.caller().userId(),
-        new Change(
-            result.journalSeq(),
-            Change.Op.PUT,
-            meta.path(),
-            null,
-            meta.rev(),
-            meta.size(),
-            meta.sha256(),
-            meta.etag(),
-            meta.deviceId(),
-            meta.modified(),
-            null));
+  private static String commitOutcome(CommitResult result) {
+    return switch (result.outcome()) {
+      case UNCHANGED -> "unchanged";
+      case CONFLICT_COPY -> "conflict-copy";
+      case CREATED, UPDATED -> "committed";
+    };
   }
 
   private void announce(DeleteRequest request, DeleteResult result) {
     tell(
-        request.caller().userId(),
-        new Change(
-            result.journalSeq(),
-            Change.Op.DELETE,
-            request.path().value(),
-            null,
-            result.rev(),
-            null,
-            null,
-            null,
-            request.caller().deviceId(),
-            result.at(),
-            null));
+        request.caller(),
+        List.of(
+            new Change(
+                result.journalSeq(),
+                Change.Op.DELETE,
+                request.path().value(),
+                null,
+                result.rev(),
+                null,
+                null,
+                null,
+                request.caller().deviceId(),
+                result.at(),
+                null)));
   }
 
-  private void tell(String userId, Change change) {
+  /** Passes on what a write journaled, once its transaction has committed. */
+  private void tell(Caller caller, List<Change> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
     try {
-      listener.changed(userId, List.of(change));
+      listener.changed(caller.userId(), changes);
     } catch (RuntimeException e) {
-      // the change is committed and in the journal; devices will find it by cursor
-      log.error("passing on change {} of a user failed", change.seq(), e);
+      // the changes are committed and in the journal; devices will find them by cursor
+      log.error(
+          "passing on changes {} to {} of a user failed",
+          changes.get(0).seq(),
+          changes.get(changes.size() - 1).seq(),
+          e);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A fresh, migrated database with the metadata verticle deployed on a test class's Vert.x, and the
@@ -49,12 +50,22 @@ final class MetadataFixture {
 
   /** As {@link #deploy(Vertx, int)}, telling {@code listener} of every committed change. */
   static MetadataFixture deploy(Vertx vertx, int instances, ChangeListener listener) {
+    return deploy(vertx, instances, listener, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #deploy(Vertx, int, ChangeListener)}, with the verticle reaching the database at
+   * {@code route.apply(pgUrl)} (a proxy) while the fixture's own queries go to it directly.
+   */
+  static MetadataFixture deploy(
+      Vertx vertx, int instances, ChangeListener listener, UnaryOperator<String> route) {
     String pgUrl = TestPostgres.shared().newDatabase();
     SchemaMigrator.migrate(URI.create(pgUrl));
     RecordingMetrics metrics = new RecordingMetrics();
+    URI verticleUrl = URI.create(route.apply(pgUrl));
     vertx
         .deployVerticle(
-            () -> new MetadataVerticle(URI.create(pgUrl), 4, metrics, listener),
+            () -> new MetadataVerticle(verticleUrl, 4, metrics, listener),
             new DeploymentOptions().setInstances(instances))
         .await();
     return new MetadataFixture(pgUrl, MetadataClient.overEventBus(vertx, SEND_TIMEOUT), metrics);
@@ -88,6 +99,24 @@ final class MetadataFixture {
         request.sha256(),
         request.precondition(),
         quotaBytes);
+  }
+
+  /** A batch item of new content, stored under a fresh key. */
+  static BatchCommitRequest.BatchItem item(String path, String content) {
+    return item(path, content, Precondition.NONE);
+  }
+
+  static BatchCommitRequest.BatchItem item(String path, String content, Precondition precondition) {
+    return new BatchCommitRequest.BatchItem(
+        FilePath.of(path),
+        "blobs/" + UUID.randomUUID(),
+        content.getBytes(StandardCharsets.UTF_8).length,
+        sha256(content),
+        precondition);
+  }
+
+  static BatchCommitRequest batch(String user, List<BatchCommitRequest.BatchItem> items) {
+    return new BatchCommitRequest(new Caller(user, "laptop"), items, 0);
   }
 
   static DeleteRequest delete(String user, String path) {

@@ -29,7 +29,8 @@ class SchemaMigratorIT {
         .containsExactly(
             Map.of("version", "1", "success", true),
             Map.of("version", "2", "success", true),
-            Map.of("version", "3", "success", true));
+            Map.of("version", "3", "success", true),
+            Map.of("version", "4", "success", true));
     assertThat(
             TestPostgres.query(
                     pgUrl,

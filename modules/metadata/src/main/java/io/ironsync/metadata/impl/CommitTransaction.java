@@ -3,13 +3,14 @@ package io.ironsync.metadata.impl;
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.FileMeta;
 import io.ironsync.domain.FilePath;
+import io.ironsync.metadata.Change;
 import io.ironsync.metadata.CommitRequest;
 import io.ironsync.metadata.CommitResult;
 import io.ironsync.metadata.CommitResult.Outcome;
+import io.ironsync.metadata.ConflictMode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,63 +18,25 @@ import java.util.Map;
 /**
  * Records a new revision of a file in one transaction of three statements: take the user's next
  * journal seq (which locks the user and reads their storage usage), read the heads of the path and
- * its ancestors, then, when the preconditions and the quota allow, write the blob, version, head,
- * missing ancestor folders, new usage and journal row in one statement.
+ * its ancestors, then, when the preconditions and the quota allow, write everything in one
+ * statement ({@link PutWrite}). A conflict copy reads the heads of its candidate names first, one
+ * more statement.
  */
 public final class CommitTransaction {
 
-  // Data-modifying CTEs all run exactly once, in one round trip; the foreign keys to the new blob
-  // are checked at the end of the statement, when it exists. A tombstoned file at an ancestor path
-  // becomes a folder; live files there were rejected before.
-  private static final String WRITE =
-      """
-      with blob as (
-        insert into blobs (user_id, storage_key, size, sha256, created_at)
-        values ($1, $3, $4, $5, $8)
-        returning id
-      ), version as (
-        insert into versions (user_id, path, rev, blob_id, size, sha256, etag, device_id, modified)
-        values ($1, $2, $6, (select id from blob), $4, $5, $7, $9, $8)
-      ), head as (
-        insert into files (user_id, path, parent, name, kind, rev, deleted, size, sha256, etag,
-                           device_id, modified, blob_id, seq)
-        values ($1, $2, $10, $11, 'file', $6, false, $4, $5, $7, $9, $8, (select id from blob), $15)
-        on conflict (user_id, path) do update
-        set kind = 'file', rev = excluded.rev, deleted = false, size = excluded.size,
-            sha256 = excluded.sha256, etag = excluded.etag, device_id = excluded.device_id,
-            modified = excluded.modified, blob_id = excluded.blob_id, seq = excluded.seq
-      ), folders as (
-        insert into files as existing (user_id, path, parent, name, kind, modified)
-        select $1, folder.path, folder.parent, folder.name, 'folder', $8
-        from unnest($12::text[], $13::text[], $14::text[]) as folder (path, parent, name)
-        on conflict (user_id, path) do update
-        set kind = 'folder', deleted = false, device_id = null, modified = excluded.modified
-        where existing.kind = 'file' and existing.deleted
-      ), usage as (
-        update users set used_bytes = used_bytes + $16 where id = $1
-      )
-      insert into journal (user_id, seq, op, path, rev, size, sha256, etag, device_id, ts)
-      values ($1, $15, 'put', $2, $6, $4, $5, $7, $9, $8)
-      """;
+  // a copy's name carries its device and second, so a second candidate is already rare
+  private static final int NAMES_PER_READ = 8;
+  private static final int MAX_COPY_NAMES = 1000;
 
-  private final Pool pool;
-  private final UserWriteQueue queue;
+  private final UserTransactions transactions;
 
   public CommitTransaction(Pool pool, UserWriteQueue queue) {
-    this.pool = pool;
-    this.queue = queue;
+    this.transactions = new UserTransactions(pool, queue);
   }
 
   public Future<CommitResult> commit(CommitRequest request) {
     Requests.check(request);
-    return queue
-        .enqueue(
-            request.caller().userId(), () -> pool.withTransaction(conn -> attempt(conn, request)))
-        .recover(
-            err ->
-                err instanceof Unchanged unchanged
-                    ? Future.succeededFuture(unchanged.result)
-                    : Future.failedFuture(err));
+    return transactions.run(request.caller().userId(), conn -> attempt(conn, request));
   }
 
   private Future<CommitResult> attempt(SqlConnection conn, CommitRequest request) {
@@ -96,26 +59,80 @@ public final class CommitTransaction {
     FilePath path = request.path();
     String sha256 = Requests.sha256(request);
     Head head = heads.get(path.value());
-    FileMeta live = head != null && head.isLiveFile() ? head.meta() : null;
-    Preconditions.check(request.precondition(), path.value(), live);
+    FileMeta live = head == null ? null : head.meta();
+    // identical content is never a conflict, whichever revision the client based it on
     if (live != null && live.sha256().equals(sha256)) {
-      // rolling back returns the journal seq this transaction took
-      return Future.failedFuture(new Unchanged(new CommitResult(Outcome.UNCHANGED, live, 0)));
+      return UserTransactions.nothingWritten(new CommitResult(Outcome.UNCHANGED, live, 0));
     }
-    if (head != null && head.folder()) {
-      throw ApiException.conflict("path-is-folder", "'" + path + "' is a folder");
-    }
-    for (FilePath folder : path.ancestors()) {
-      Head above = heads.get(folder.value());
-      if (above != null && above.isLiveFile()) {
-        throw ApiException.conflict(
-            "parent-is-file", "'" + folder + "' is a file, so '" + path + "' cannot be created");
+    ApiException failed = Preconditions.failure(request.precondition(), path.value(), live);
+    if (failed != null) {
+      if (request.onConflict() != ConflictMode.COPY) {
+        throw failed;
       }
+      // the copy goes next to the original, so it needs the same ancestors
+      Placement.checkAncestors(path, heads);
+      return copy(conn, request, sha256, tick, 1);
     }
+    Placement.check(path, heads);
+    Outcome outcome = live == null ? Outcome.CREATED : Outcome.UPDATED;
+    return write(conn, request, path, head, sha256, tick, outcome, null);
+  }
+
+  /** Finds the first free copy name from candidate {@code first} on, then writes the copy. */
+  private Future<CommitResult> copy(
+      SqlConnection conn,
+      CommitRequest request,
+      String sha256,
+      JournalSequence.Tick tick,
+      int first) {
+    if (first > MAX_COPY_NAMES) {
+      throw ApiException.conflict(
+          "conflict-names-exhausted",
+          "no free name for another conflict copy of '" + request.path() + "' this second");
+    }
+    List<FilePath> candidates = new ArrayList<>(NAMES_PER_READ);
+    for (int n = first; n < first + NAMES_PER_READ; n++) {
+      candidates.add(
+          ConflictNames.candidate(
+              request.path(), request.caller().deviceId(), tick.at().toInstant(), n));
+    }
+    return Heads.read(
+            conn, request.caller().userId(), candidates.stream().map(FilePath::value).toList())
+        .compose(
+            heads -> {
+              for (FilePath candidate : candidates) {
+                Head taken = heads.get(candidate.value());
+                // a tombstone does not hold its name: the copy becomes its next revision
+                if (taken == null || (!taken.folder() && taken.deleted())) {
+                  return write(
+                      conn,
+                      request,
+                      candidate,
+                      taken,
+                      sha256,
+                      tick,
+                      Outcome.CONFLICT_COPY,
+                      request.path().value());
+                }
+              }
+              return copy(conn, request, sha256, tick, first + NAMES_PER_READ);
+            });
+  }
+
+  private Future<CommitResult> write(
+      SqlConnection conn,
+      CommitRequest request,
+      FilePath target,
+      Head head,
+      String sha256,
+      JournalSequence.Tick tick,
+      Outcome outcome,
+      String conflictOf) {
     long rev = head == null ? 1 : head.nextRev();
+    FileMeta live = head == null ? null : head.meta();
     FileMeta meta =
         new FileMeta(
-            path.value(),
+            target.value(),
             rev,
             request.size(),
             sha256,
@@ -124,43 +141,24 @@ public final class CommitTransaction {
             request.caller().deviceId());
     // a tombstone's size left usage when it was deleted, so only a live head's size is replaced
     long usageDelta = request.size() - (live == null ? 0 : live.size());
-    Quotas.check(request, tick.usedBytes(), usageDelta);
-    Outcome outcome = live == null ? Outcome.CREATED : Outcome.UPDATED;
-    return conn.preparedQuery(WRITE)
-        .execute(writeParameters(request, meta, tick, usageDelta))
-        .map(done -> new CommitResult(outcome, meta, tick.seq()));
-  }
-
-  private static Tuple writeParameters(
-      CommitRequest request, FileMeta meta, JournalSequence.Tick tick, long usageDelta) {
-    List<FilePath> folders = request.path().ancestors();
-    return Tuple.tuple()
-        .addString(request.caller().userId())
-        .addString(meta.path())
-        .addString(request.blobKey())
-        .addLong(meta.size())
-        .addBuffer(Columns.bytes(meta.sha256()))
-        .addLong(meta.rev())
-        .addString(meta.etag())
-        .addOffsetDateTime(tick.at())
-        .addString(meta.deviceId())
-        .addString(request.path().parent().value())
-        .addString(request.path().name())
-        .addArrayOfString(folders.stream().map(FilePath::value).toArray(String[]::new))
-        .addArrayOfString(
-            folders.stream().map(folder -> folder.parent().value()).toArray(String[]::new))
-        .addArrayOfString(folders.stream().map(FilePath::name).toArray(String[]::new))
-        .addLong(tick.seq())
-        .addLong(usageDelta);
-  }
-
-  /** Identical content: not an error, but the transaction must roll back. */
-  private static final class Unchanged extends RuntimeException {
-    private final transient CommitResult result;
-
-    Unchanged(CommitResult result) {
-      super("unchanged", null, false, false);
-      this.result = result;
-    }
+    Quotas.check(
+        request.quotaBytes(), target.value(), request.size(), tick.usedBytes(), usageDelta);
+    PutWrite.Put put =
+        new PutWrite.Put(
+            request.caller().userId(),
+            target,
+            meta,
+            head == null ? null : head.rev(),
+            tick.at(),
+            tick.seq(),
+            usageDelta,
+            request.blobKey(),
+            null,
+            conflictOf);
+    return PutWrite.execute(conn, put)
+        .map(
+            done ->
+                new CommitResult(
+                    outcome, meta, tick.seq(), List.of(Change.put(tick.seq(), meta, conflictOf))));
   }
 }

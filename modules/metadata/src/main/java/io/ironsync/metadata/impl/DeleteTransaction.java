@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Deletes a live file in one transaction of three statements: take the user's next journal seq
  * (which locks the user), read the head, then write a tombstone revision, mark the head deleted,
- * release its size from the user's storage usage and append the journal row in one statement.
- * Earlier versions and their blobs stay for restores; they do not count towards usage.
+ * release its size from the user's storage usage, mark the replaced revision superseded and append
+ * the journal row in one statement. Earlier versions and their blobs stay for restores; they do not
+ * count towards usage.
  */
 public final class DeleteTransaction {
 
@@ -23,6 +24,9 @@ public final class DeleteTransaction {
       with version as (
         insert into versions (user_id, path, rev, device_id, modified, deleted)
         values ($1, $2, $3, $4, $5, true)
+      ), superseded as (
+        update versions set superseded = true
+        where user_id = $1 and path = $2 and rev = $8
       ), head as (
         update files
         set rev = $3, deleted = true, size = null, sha256 = null, etag = null, blob_id = null,
@@ -80,7 +84,8 @@ public final class DeleteTransaction {
             request.caller().deviceId(),
             tick.at(),
             tick.seq(),
-            live.size());
+            live.size(),
+            live.rev());
     return conn.preparedQuery(WRITE)
         .execute(parameters)
         .map(done -> new DeleteResult(rev, tick.seq(), tick.at().toInstant()));

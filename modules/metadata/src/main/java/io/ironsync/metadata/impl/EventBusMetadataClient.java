@@ -1,6 +1,8 @@
 package io.ironsync.metadata.impl;
 
 import io.ironsync.domain.ApiException;
+import io.ironsync.metadata.BatchCommitRequest;
+import io.ironsync.metadata.BatchCommitResult;
 import io.ironsync.metadata.ChangesPage;
 import io.ironsync.metadata.ChangesRequest;
 import io.ironsync.metadata.CommitRequest;
@@ -9,14 +11,23 @@ import io.ironsync.metadata.DeleteRequest;
 import io.ironsync.metadata.DeleteResult;
 import io.ironsync.metadata.FileQuery;
 import io.ironsync.metadata.FolderListing;
+import io.ironsync.metadata.HashLookupRequest;
+import io.ironsync.metadata.HashLookupResult;
 import io.ironsync.metadata.ListRequest;
 import io.ironsync.metadata.MetadataAddresses;
 import io.ironsync.metadata.MetadataBus;
 import io.ironsync.metadata.MetadataClient;
+import io.ironsync.metadata.MoveRequest;
+import io.ironsync.metadata.MoveResult;
+import io.ironsync.metadata.RestoreRequest;
+import io.ironsync.metadata.RetentionSweepRequest;
+import io.ironsync.metadata.RetentionSweepResult;
 import io.ironsync.metadata.SnapshotPage;
 import io.ironsync.metadata.SnapshotRequest;
 import io.ironsync.metadata.StoredFile;
 import io.ironsync.metadata.UsageQuery;
+import io.ironsync.metadata.VersionList;
+import io.ironsync.metadata.VersionsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -74,6 +85,36 @@ public final class EventBusMetadataClient implements MetadataClient {
   @Override
   public Future<SnapshotPage> snapshot(SnapshotRequest request) {
     return request(MetadataAddresses.SNAPSHOT, request);
+  }
+
+  @Override
+  public Future<MoveResult> move(MoveRequest request) {
+    return request(MetadataAddresses.MOVE, request);
+  }
+
+  @Override
+  public Future<VersionList> versions(VersionsRequest request) {
+    return request(MetadataAddresses.VERSIONS, request);
+  }
+
+  @Override
+  public Future<CommitResult> restore(RestoreRequest request) {
+    return request(MetadataAddresses.RESTORE, request);
+  }
+
+  @Override
+  public Future<BatchCommitResult> commitBatch(BatchCommitRequest request) {
+    return request(MetadataAddresses.BATCH_COMMIT, request);
+  }
+
+  @Override
+  public Future<HashLookupResult> lookupHashes(HashLookupRequest request) {
+    return request(MetadataAddresses.LOOKUP_HASHES, request);
+  }
+
+  @Override
+  public Future<RetentionSweepResult> sweepRetention(RetentionSweepRequest request) {
+    return request(MetadataAddresses.RETENTION, request);
   }
 
   @Override

@@ -33,7 +33,8 @@ final class Heads {
             });
   }
 
-  private static Head toHead(Row row) {
+  /** A head from a row that selected {@code kind, deleted} and {@link Columns#META}. */
+  static Head toHead(Row row) {
     boolean folder = row.getString("kind").equals("folder");
     boolean deleted = row.getBoolean("deleted");
     boolean live = !folder && !deleted;

@@ -14,19 +14,28 @@ final class Preconditions {
    * @throws ApiException 412, carrying the live file's metadata when there is one
    */
   static void check(Precondition precondition, String path, FileMeta live) {
+    ApiException failure = failure(precondition, path, live);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The 412 that {@link #check} throws, or null when the precondition holds. */
+  static ApiException failure(Precondition precondition, String path, FileMeta live) {
     if (precondition instanceof Precondition.IfMatch ifMatch) {
       if (live == null) {
-        throw ApiException.preconditionFailed(
+        return ApiException.preconditionFailed(
             "If-Match needs a live file at '" + path + "' and there is none", null);
       }
       String etag = ifMatch.etag();
       if (!etag.equals("*") && !etag.equals(live.etag())) {
-        throw ApiException.preconditionFailed(
+        return ApiException.preconditionFailed(
             "'" + path + "' is at etag " + live.etag() + ", not " + etag, live);
       }
     } else if (precondition instanceof Precondition.IfNoneExists && live != null) {
-      throw ApiException.preconditionFailed(
+      return ApiException.preconditionFailed(
           "If-None-Match: * but '" + path + "' exists (etag " + live.etag() + ")", live);
     }
+    return null;
   }
 }
