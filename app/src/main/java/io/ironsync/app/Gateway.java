@@ -194,7 +194,8 @@ public final class Gateway {
                       HubSettings.defaults().catchUpPage(),
                       HubSettings.defaults().maxHeld()),
                   config.sync().longPollBackoffAbove(),
-                  observability.sync()));
+                  observability.sync()),
+              config.limits().quotaBytes());
       List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
       edgeDeployment =
           await(

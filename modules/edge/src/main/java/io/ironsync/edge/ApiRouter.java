@@ -5,6 +5,7 @@ import io.ironsync.domain.Caller;
 import io.ironsync.domain.FilePath;
 import io.ironsync.edge.impl.Authentication;
 import io.ironsync.edge.impl.FileRoutes;
+import io.ironsync.edge.impl.OpsRoutes;
 import io.ironsync.edge.impl.Problems;
 import io.ironsync.edge.impl.RequestContext;
 import io.ironsync.edge.impl.RequestLogging;
@@ -12,19 +13,25 @@ import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /** The public API, version 1: which route goes to which handler. */
 public final class ApiRouter {
 
+  /** JSON operation bodies: a batch of 1,000 items with long paths fits comfortably. */
+  static final long MAX_JSON_BODY = 4L << 20;
+
   private ApiRouter() {}
 
   public static Router create(Vertx vertx, EdgeServices services, SyncEndpoints sync) {
     Router router = Router.router(vertx);
     FileRoutes files = new FileRoutes(services.metadata());
+    OpsRoutes ops = new OpsRoutes(services.metadata(), services.quotaBytes());
     Authentication authentication = new Authentication(services.tokens());
     Handler<RoutingContext> admission =
         ctx ->
@@ -46,7 +53,14 @@ public final class ApiRouter {
     new ApiRoute(router, authentication, admission, "/v1/list/", FilePath::folderFromUrl)
         .on(HttpMethod.GET, files::list);
 
+    new ApiRoute(router, authentication, admission, "/v1/versions/", FilePath::fromUrl)
+        .on(HttpMethod.GET, ops::versions);
+
     Exact exact = new Exact(router, authentication, admission);
+    exact.post("/v1/ops/move", ops::move);
+    exact.post("/v1/ops/restore", ops::restore);
+    exact.post("/v1/ops/lookup-hashes", ops::lookupHashes);
+    exact.post("/v1/ops/commit-batch", ops::commitBatch);
     exact.get("/v1/changes", sync::changes);
     exact.get("/v1/changes/wait", sync::waitForChanges);
     exact.get("/v1/events", sync::events);
@@ -69,9 +83,21 @@ public final class ApiRouter {
       Router router, Authentication authentication, Handler<RoutingContext> admission) {
 
     void get(String path, BiConsumer<RoutingContext, Caller> handler) {
-      router
-          .route(HttpMethod.GET, path)
-          .setName(path)
+      route(HttpMethod.GET, path, handler);
+    }
+
+    /** A JSON operation: the body (at most {@link #MAX_JSON_BODY} bytes) is read first. */
+    void post(String path, BiConsumer<RoutingContext, Caller> handler) {
+      route(HttpMethod.POST, path, handler);
+    }
+
+    private void route(HttpMethod method, String path, BiConsumer<RoutingContext, Caller> handler) {
+      Route route = router.route(method, path).setName(path);
+      if (method == HttpMethod.POST) {
+        // Vert.x wants the body handler first on its route
+        route.handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY));
+      }
+      route
           .handler(
               ctx -> {
                 RequestContext.setRoute(ctx, path);

@@ -7,11 +7,17 @@ import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.sync.SyncService;
 import io.ironsync.upload.UploadHandler;
 
-/** What the public API routes delegate to. Shared by all edge verticle instances. */
+/**
+ * What the public API routes delegate to. Shared by all edge verticle instances.
+ *
+ * @param quotaBytes the per-user storage quota (0 for none) for writes that bring no new bytes
+ *     (restores, batch commits of stored content)
+ */
 public record EdgeServices(
     TokenVerifier tokens,
     UploadHandler uploads,
     DownloadHandler downloads,
     MetadataClient metadata,
     UserLimits limits,
-    SyncService sync) {}
+    SyncService sync,
+    long quotaBytes) {}
