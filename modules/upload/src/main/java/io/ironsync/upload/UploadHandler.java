@@ -6,6 +6,7 @@ import io.ironsync.domain.FileMeta;
 import io.ironsync.domain.FilePath;
 import io.ironsync.metadata.CommitRequest;
 import io.ironsync.metadata.CommitResult;
+import io.ironsync.metadata.ConflictMode;
 import io.ironsync.metadata.FileQuery;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.Precondition;
@@ -25,6 +26,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.StreamResetException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -101,7 +103,10 @@ public final class UploadHandler {
   }
 
   private record UploadHeaders(
-      Precondition precondition, Optional<String> expectedSha256, long contentLength) {}
+      Precondition precondition,
+      Optional<String> expectedSha256,
+      long contentLength,
+      ConflictMode onConflict) {}
 
   private Future<UploadHeaders> parse(HttpServerRequest request) {
     Precondition precondition =
@@ -114,7 +119,21 @@ public final class UploadHandler {
       throw ApiException.tooLarge(
           "Content-Length " + length + " is larger than the limit of " + maxFileBytes + " bytes");
     }
-    return Future.succeededFuture(new UploadHeaders(precondition, expectedSha256, length));
+    return Future.succeededFuture(
+        new UploadHeaders(precondition, expectedSha256, length, conflictMode(request)));
+  }
+
+  /** {@code ?onConflict=copy} keeps a conflicting update as a copy; the default fails with 412. */
+  private static ConflictMode conflictMode(HttpServerRequest request) {
+    String mode = request.getParam("onConflict");
+    if (mode == null || mode.equals("fail")) {
+      return ConflictMode.FAIL;
+    }
+    if (mode.equals("copy")) {
+      return ConflictMode.COPY;
+    }
+    throw ApiException.badRequest(
+        "invalid-on-conflict", "onConflict must be fail (the default) or copy, got '" + mode + "'");
   }
 
   private static long contentLength(HttpServerRequest request) {
@@ -163,13 +182,14 @@ public final class UploadHandler {
                 commit(
                     ctx,
                     new CommitRequest(
-                        caller,
-                        path,
-                        key,
-                        received.size(),
-                        received.sha256(),
-                        headers.precondition(),
-                        quotaBytes)));
+                            caller,
+                            path,
+                            key,
+                            received.size(),
+                            received.sha256(),
+                            headers.precondition(),
+                            quotaBytes)
+                        .withConflictMode(headers.onConflict())));
   }
 
   /**
@@ -196,7 +216,17 @@ public final class UploadHandler {
         .map(
             both -> {
               Optional<FileMeta> current = head.result();
-              Preconditions.check(headers.precondition(), current);
+              // a conflict becomes a copy, and content equal to the head is no conflict at all;
+              // only what is certain to fail is refused before the body
+              boolean identical =
+                  current.isPresent()
+                      && headers
+                          .expectedSha256()
+                          .map(sha -> sha.equalsIgnoreCase(current.get().sha256()))
+                          .orElse(false);
+              if (headers.onConflict() == ConflictMode.FAIL && !identical) {
+                Preconditions.check(headers.precondition(), current);
+              }
               if (!quota) {
                 return Long.MAX_VALUE;
               }
@@ -361,14 +391,20 @@ public final class UploadHandler {
       return;
     }
     FileMeta meta = result.meta();
+    boolean copy = result.outcome() == CommitResult.Outcome.CONFLICT_COPY;
     ctx.response()
-        .setStatusCode(result.outcome() == CommitResult.Outcome.CREATED ? 201 : 200)
+        .setStatusCode(result.outcome() == CommitResult.Outcome.CREATED || copy ? 201 : 200)
         .putHeader(HttpHeaders.ETAG, meta.quotedEtag())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     if (result.outcome() == CommitResult.Outcome.CREATED) {
       ctx.response().putHeader(HttpHeaders.LOCATION, ctx.request().path());
     }
-    ctx.response().end(meta.toJson().encode());
+    JsonObject body = meta.toJson();
+    if (copy) {
+      // the content was saved next to the file it conflicted with, under the name in "path"
+      body.put("conflictOf", path.value());
+    }
+    ctx.response().end(body.encode());
   }
 
   private void fail(RoutingContext ctx, Throwable failure) {
