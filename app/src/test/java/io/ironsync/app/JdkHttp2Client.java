@@ -51,12 +51,26 @@ final class JdkHttp2Client {
             ? BodyPublishers.fromPublisher(
                 BodyPublishers.ofInputStream(() -> stream(content)), content.size())
             : BodyPublishers.ofInputStream(() -> stream(content));
-    HttpRequest request =
+    return send(
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Authorization", "Bearer " + token)
             .timeout(Duration.ofMinutes(1))
             .PUT(body)
-            .build();
+            .build());
+  }
+
+  /** POSTs a JSON body held in memory. */
+  HttpResponse<String> postJson(String path, String token, byte[] json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofMinutes(1))
+            .POST(BodyPublishers.ofByteArray(json))
+            .build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
     try {
       HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
       if (response.version() != HttpClient.Version.HTTP_2) {

@@ -116,14 +116,11 @@ class OpsApiIT {
                     Buffer.buffer("{not json"))
                 .status())
         .isEqualTo(400);
+    // over HTTP/2, where an answer that comes before the whole body is read reaches the client
     assertThat(
-            api.call(
-                    HttpMethod.POST,
-                    "/v1/ops/move",
-                    token,
-                    ApiClient.headers("Content-Type", "application/json"),
-                    Buffer.buffer(new byte[5 << 20]))
-                .status())
+            new JdkHttp2Client(node)
+                .postJson("/v1/ops/move", token, new byte[5 << 20])
+                .statusCode())
         .isEqualTo(413);
     assertThat(
             post("/v1/ops/move", null, new JsonObject().put("from", "a.txt").put("to", "c.txt"))
