@@ -35,6 +35,8 @@ public final class KafkaRelay {
   private static final Logger log = LoggerFactory.getLogger(KafkaRelay.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Duration LAG_INTERVAL = Duration.ofSeconds(10);
+  // batches still unsent by then are dropped; devices find those changes in the journal
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * @param bootstrapServers Kafka's {@code bootstrap.servers}
@@ -109,7 +111,7 @@ public final class KafkaRelay {
       vertx.cancelTimer(lagTimer);
     }
     return Future.join(
-            producer == null ? Future.succeededFuture() : producer.close(),
+            producer == null ? Future.succeededFuture() : producer.close(CLOSE_TIMEOUT.toMillis()),
             consumer == null ? Future.succeededFuture() : consumer.close())
         .mapEmpty();
   }
