@@ -90,6 +90,11 @@ class ConflictsApiIT {
         .isEqualTo(200);
     assertThat(api.put("/v1/files/notes/x.txt?onConflict=maybe", laptop, "x").status())
         .isEqualTo(400);
+    Scrape metrics = Scrape.of(node.managementPort());
+    assertThat(metrics.sum("ironsync_sync_conflicts_total", "kind=\"rejected\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.sum("ironsync_sync_conflicts_total", "kind=\"copied\""))
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
@@ -113,5 +118,9 @@ class ConflictsApiIT {
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json().getLong("rev")).isEqualTo(head.getLong("rev"));
     assertThat(api.get("/v1/versions/same.txt", laptop).json().getJsonArray("versions")).hasSize(2);
+    assertThat(
+            Scrape.of(node.managementPort())
+                .sum("ironsync_sync_conflicts_total", "kind=\"identical\""))
+        .isGreaterThanOrEqualTo(1);
   }
 }

@@ -44,12 +44,6 @@ public interface SyncMetrics {
   /** Registers a gauge read at scrape time: records on the change topic not yet consumed. */
   void watchRelayLag(Supplier<Number> records);
 
-  /**
-   * An update met a newer revision: kind is {@code rejected} (412), {@code copied} (saved as a
-   * conflict copy) or {@code identical} (same content, nothing to do).
-   */
-  void conflict(String kind);
-
   SyncMetrics NONE =
       new SyncMetrics() {
         @Override
@@ -78,8 +72,5 @@ public interface SyncMetrics {
 
         @Override
         public void watchRelayLag(Supplier<Number> records) {}
-
-        @Override
-        public void conflict(String kind) {}
       };
 }

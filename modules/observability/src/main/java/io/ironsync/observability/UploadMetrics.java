@@ -15,4 +15,11 @@ public interface UploadMetrics {
 
   /** An upload ended without a commit; reason is one of {@link UploadFailure}. */
   void uploadFailed(UploadFailure reason);
+
+  /**
+   * An update met a newer revision than the one it was based on: kind is {@code rejected} (412),
+   * {@code copied} (saved as a conflict copy) or {@code identical} (same content as the head, so
+   * nothing to do).
+   */
+  void conflict(String kind);
 }

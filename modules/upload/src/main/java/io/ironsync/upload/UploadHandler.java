@@ -392,6 +392,7 @@ public final class UploadHandler {
     }
     FileMeta meta = result.meta();
     boolean copy = result.outcome() == CommitResult.Outcome.CONFLICT_COPY;
+    countConflict(ctx, result);
     ctx.response()
         .setStatusCode(result.outcome() == CommitResult.Outcome.CREATED || copy ? 201 : 200)
         .putHeader(HttpHeaders.ETAG, meta.quotedEtag())
@@ -407,7 +408,26 @@ public final class UploadHandler {
     ctx.response().end(body.encode());
   }
 
+  /** A stale base revision that still ended well: saved as a copy, or identical to the head. */
+  private void countConflict(RoutingContext ctx, CommitResult result) {
+    if (result.outcome() == CommitResult.Outcome.CONFLICT_COPY) {
+      metrics.conflict("copied");
+      return;
+    }
+    String ifMatch = ctx.request().getHeader(HttpHeaders.IF_MATCH);
+    if (result.outcome() == CommitResult.Outcome.UNCHANGED
+        && ifMatch != null
+        && Preconditions.parse(ifMatch, null) instanceof Precondition.IfMatch match
+        && !match.etag().equals("*")
+        && !match.etag().equals(result.meta().etag())) {
+      metrics.conflict("identical");
+    }
+  }
+
   private void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ApiException api && api.status() == 412) {
+      metrics.conflict("rejected");
+    }
     if (isClientGone(failure) || ctx.response().closed()) {
       metrics.uploadFailed(
           inFlight.isDraining() ? UploadFailure.SHUTDOWN : UploadFailure.CLIENT_ABORT);

@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 public final class MicrometerMetrics
     implements StorageMetrics, UploadMetrics, DownloadMetrics, MetadataMetrics, RateLimitMetrics {
 
+  private static final List<String> CONFLICT_KINDS = List.of("rejected", "copied", "identical");
+
   private static final List<String> REJECTION_REASONS =
       List.of("request-rate", "upload-queue-timeout", "upload-queue-full", "quota");
 
@@ -46,6 +48,23 @@ public final class MicrometerMetrics
       rejectionCounter(reason);
     }
     redisFallbacks();
+    for (String kind : CONFLICT_KINDS) {
+      conflictCounter(kind);
+    }
+  }
+
+  private Counter conflictCounter(String kind) {
+    return Counter.builder(SYNC_CONFLICTS)
+        .description("Updates that met a newer revision, by what became of them")
+        .tag(TAG_KIND, kind)
+        .register(registry);
+  }
+
+  @Override
+  public void conflict(String kind) {
+    if (CONFLICT_KINDS.contains(kind)) {
+      conflictCounter(kind).increment();
+    }
   }
 
   public MeterRegistry registry() {

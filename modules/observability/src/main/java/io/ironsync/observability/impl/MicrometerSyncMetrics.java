@@ -21,13 +21,11 @@ import java.util.function.Supplier;
 public final class MicrometerSyncMetrics implements SyncMetrics {
 
   private static final List<String> TRANSPORTS = List.of(SSE, WEBSOCKET);
-  private static final List<String> CONFLICT_KINDS = List.of("rejected", "copied", "identical");
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> clients;
   private final Map<String, Counter> delivered;
   private final Map<String, Counter> replayed;
-  private final Map<String, Counter> conflicts;
   private final Timer latency;
   private final Counter coalesced;
   private final AtomicLong longPolls = new AtomicLong();
@@ -55,14 +53,6 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
                     .description(
                         "Changes replayed from the journal to push clients that were behind")
                     .tag(TAG_TRANSPORT, transport)
-                    .register(registry));
-    this.conflicts =
-        perValue(
-            CONFLICT_KINDS,
-            kind ->
-                Counter.builder(SYNC_CONFLICTS)
-                    .description("Updates that met a newer revision, by what became of them")
-                    .tag(TAG_KIND, kind)
                     .register(registry));
     this.latency =
         Timer.builder(PUSH_DELIVERY_LATENCY)
@@ -169,13 +159,5 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
         .description("Records on the change topic this node has not consumed yet")
         .baseUnit("records")
         .register(registry);
-  }
-
-  @Override
-  public void conflict(String kind) {
-    Counter counter = conflicts.get(kind);
-    if (counter != null) {
-      counter.increment();
-    }
   }
 }
