@@ -22,6 +22,7 @@ import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStores;
+import io.ironsync.sweeper.RetentionSweeper;
 import io.ironsync.sync.SyncService;
 import io.ironsync.upload.InFlightUploads;
 import io.ironsync.upload.UploadHandler;
@@ -61,6 +62,7 @@ public final class Gateway {
   private final ObjectStore store;
   private final UserLimits limits;
   private final Optional<KafkaRelay> relay;
+  private final RetentionSweeper sweeper;
   private final InFlightUploads inFlight;
   private final AtomicBoolean draining;
   private final String edgeDeployment;
@@ -76,6 +78,7 @@ public final class Gateway {
     this.store = b.store;
     this.limits = b.limits;
     this.relay = b.relay;
+    this.sweeper = b.sweeper;
     this.inFlight = b.inFlight;
     this.draining = b.draining;
     this.edgeDeployment = b.edgeDeployment;
@@ -109,6 +112,7 @@ public final class Gateway {
     private ObjectStore store;
     private UserLimits limits;
     private Optional<KafkaRelay> relay = Optional.empty();
+    private RetentionSweeper sweeper;
     private String edgeDeployment;
     private int port;
     private int tlsPort;
@@ -215,6 +219,17 @@ public final class Gateway {
       checks.add(new ReadinessCheck("postgresql", metadata::ping));
       checks.add(new ReadinessCheck("object-store", store::ping));
       relay.ifPresent(kafka -> checks.add(new ReadinessCheck("kafka", kafka::ping)));
+      sweeper =
+          new RetentionSweeper(
+              vertx,
+              metadata,
+              store,
+              new RetentionSweeper.Settings(
+                  config.retention().versions(),
+                  config.retention().journal(),
+                  config.retention().sweepInterval()));
+      sweeper.start();
+
       ManagementVerticle management =
           new ManagementVerticle(
               config.management().host(),
@@ -263,6 +278,7 @@ public final class Gateway {
         config.shutdownGracePeriod());
     draining.set(true);
     inFlight.startDraining();
+    sweeper.stop();
     try {
       await(vertx.undeploy(edgeDeployment));
       await(inFlight.awaitIdle(vertx, CLEANUP_AFTER_GRACE));

@@ -302,6 +302,26 @@ public final class ConfigKeys {
           "10000",
           "waiting long-polls per event loop above which answers ask clients to back off");
 
+  public static final ConfigKey<Duration> RETENTION_VERSIONS =
+      key(
+          "retention.versions",
+          ValueTypes.DURATION,
+          "30d",
+          "older revisions and deleted files stay restorable this long, then their bytes are"
+              + " deleted");
+  public static final ConfigKey<Duration> RETENTION_JOURNAL =
+      key(
+          "retention.journal",
+          ValueTypes.DURATION,
+          "90d",
+          "change-journal entries are kept this long; older cursors get 410 and list again");
+  public static final ConfigKey<Duration> RETENTION_SWEEP_INTERVAL =
+      key(
+          "retention.sweep-interval",
+          ValueTypes.DURATION,
+          "1h",
+          "how often a node applies retention (every node does; the work is shared safely)");
+
   public static final ConfigKey<Integer> METADATA_INSTANCES =
       key(
           "metadata.instances",
@@ -379,6 +399,9 @@ public final class ConfigKeys {
         SYNC_COALESCE_WINDOW,
         SYNC_HEARTBEAT,
         SYNC_LONGPOLL_BACKOFF_ABOVE,
+        RETENTION_VERSIONS,
+        RETENTION_JOURNAL,
+        RETENTION_SWEEP_INTERVAL,
         METADATA_INSTANCES,
         METADATA_REQUEST_TIMEOUT,
         NODE_ID,

@@ -221,6 +221,10 @@ public final class ConfigLoader {
             required(SYNC_COALESCE_WINDOW),
             positiveDuration(SYNC_HEARTBEAT),
             required(SYNC_LONGPOLL_BACKOFF_ABOVE)),
+        new IronSyncConfig.Retention(
+            required(RETENTION_VERSIONS),
+            required(RETENTION_JOURNAL),
+            positiveDuration(RETENTION_SWEEP_INTERVAL)),
         new IronSyncConfig.Metadata(
             required(METADATA_INSTANCES), required(METADATA_REQUEST_TIMEOUT)),
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),

@@ -17,6 +17,7 @@ public record IronSyncConfig(
     Optional<Redis> redis,
     Optional<Kafka> kafka,
     Sync sync,
+    Retention retention,
     Metadata metadata,
     String nodeId,
     Duration shutdownGracePeriod,
@@ -117,6 +118,13 @@ public record IronSyncConfig(
    *     backoff
    */
   public record Sync(Duration coalesceWindow, Duration heartbeat, int longPollBackoffAbove) {}
+
+  /**
+   * @param versions how long superseded revisions and deleted files stay restorable
+   * @param journal how long change-journal entries are kept
+   * @param sweepInterval how often retention runs
+   */
+  public record Retention(Duration versions, Duration journal, Duration sweepInterval) {}
 
   public record Redis(URI url, Duration lease, Duration timeout, Duration retryInterval) {
     @Override

@@ -150,19 +150,20 @@ public final class ValueTypes {
   }
 
   private static final Pattern DURATION_TEXT =
-      Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
   private static Duration parseDuration(String text) {
     Matcher m = DURATION_TEXT.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 5m or 1h");
+      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 5m, 1h or 30d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2).toLowerCase(Locale.ROOT)) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
     };
   }
 }
