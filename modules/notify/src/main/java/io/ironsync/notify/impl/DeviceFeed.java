@@ -162,7 +162,12 @@ public final class DeviceFeed {
         continue;
       }
       if (change.seq() != position + 1) {
-        catchUp();
+        if (afterDrain != null) {
+          // the connection is full: catch up once it drains, not into a full queue
+          whenWritable(this::catchUp);
+        } else {
+          catchUp();
+        }
         return;
       }
       pending.add(change);
