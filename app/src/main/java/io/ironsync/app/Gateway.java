@@ -198,6 +198,7 @@ public final class Gateway {
                       HubSettings.defaults().catchUpPage(),
                       HubSettings.defaults().maxHeld()),
                   config.sync().longPollBackoffAbove(),
+                  longPollLimit(config.http().idleTimeout()),
                   observability.sync()),
               config.limits().quotaBytes());
       List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
@@ -239,6 +240,14 @@ public final class Gateway {
               draining);
       backendDeployments.add(await(vertx.deployVerticle(management)));
       managementPort = management.actualPort();
+    }
+
+    /** Long-polls answer before the idle timeout would close their silent connection. */
+    private static Duration longPollLimit(Duration idleTimeout) {
+      Duration margin = Duration.ofSeconds(5);
+      return idleTimeout.compareTo(margin.multipliedBy(2)) > 0
+          ? idleTimeout.minus(margin)
+          : idleTimeout.dividedBy(2);
     }
 
     private void createDataDir() {

@@ -175,6 +175,30 @@ class SyncApiIT {
   }
 
   @Test
+  void a_websocket_resumes_from_a_position_and_streams_say_where_they_start() {
+    String user = user();
+    String laptop = node.token(user, "laptop");
+    String phone = node.token(user, "phone");
+    api.put("/v1/files/one.txt", laptop, "1");
+    api.put("/v1/files/two.txt", laptop, "2");
+
+    try (PushClient sse = PushClient.sse(node.port(), phone, HttpVersion.HTTP_1_1, null);
+        PushClient ws = PushClient.webSocket(node.port(), phone, "1")) {
+      Notice ready = sse.next("ready", WAIT);
+      assertThat(ready.id()).isEqualTo("2");
+      assertThat(ready.data().getLong("seq")).isEqualTo(2);
+      assertThat(changes(phone, ready.data().getString("cursor")).getJsonArray("changes"))
+          .isEmpty();
+      assertThat(ws.status()).isEqualTo(101);
+      assertThat(ws.next("ready", WAIT).data().getLong("seq")).isEqualTo(1);
+      assertThat(ws.next("changes", WAIT).changes())
+          .extracting(c -> c.getString("path"))
+          .containsExactly("two.txt");
+    }
+    assertThat(api.get("/v1/ws", phone).status()).isEqualTo(426);
+  }
+
+  @Test
   void a_burst_goes_out_in_few_notifications_with_every_change_once() {
     String user = user();
     String laptop = node.token(user, "laptop");

@@ -217,10 +217,7 @@ public final class ConfigLoader {
                 servers ->
                     new IronSyncConfig.Kafka(
                         servers, required(KAFKA_TOPIC), required(KAFKA_PARTITIONS))),
-        new IronSyncConfig.Sync(
-            required(SYNC_COALESCE_WINDOW),
-            positiveDuration(SYNC_HEARTBEAT),
-            required(SYNC_LONGPOLL_BACKOFF_ABOVE)),
+        sync(),
         new IronSyncConfig.Retention(
             required(RETENTION_VERSIONS),
             required(RETENTION_JOURNAL),
@@ -230,6 +227,22 @@ public final class ConfigLoader {
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),
         required(SHUTDOWN_GRACE_PERIOD),
         required(LOG_LEVEL));
+  }
+
+  private IronSyncConfig.Sync sync() {
+    Duration heartbeat = positiveDuration(SYNC_HEARTBEAT);
+    Duration idle = required(HTTP_IDLE_TIMEOUT);
+    // a push connection may stay silent up to 1.5 heartbeats (they are checked every half one)
+    if (!idle.isZero() && heartbeat.multipliedBy(3).dividedBy(2).compareTo(idle) >= 0) {
+      throw new ConfigException(
+          "'sync.heartbeat' ("
+              + heartbeat
+              + ") must stay below two thirds of 'http.idle-timeout' ("
+              + idle
+              + "), or idle push connections are closed between heartbeats");
+    }
+    return new IronSyncConfig.Sync(
+        required(SYNC_COALESCE_WINDOW), heartbeat, required(SYNC_LONGPOLL_BACKOFF_ABOVE));
   }
 
   private IronSyncConfig.Http http() {

@@ -234,4 +234,21 @@ class ConfigLoaderTest {
     assertThat(ConfigKeys.HTTP_TLS_PORT.envName()).isEqualTo("IRONSYNC_HTTP_TLS_PORT");
     assertThat(ConfigKeys.all()).extracting(ConfigKey::envName).doesNotHaveDuplicates();
   }
+
+  @Test
+  void push_heartbeats_must_come_well_within_the_idle_timeout() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.fromMap(Map.of("sync.heartbeat", "90s", "http.idle-timeout", "120s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sync.heartbeat")
+        .hasMessageContaining("http.idle-timeout");
+    assertThat(
+            ConfigLoader.fromMap(Map.of("sync.heartbeat", "60s", "http.idle-timeout", "120s"))
+                .sync()
+                .heartbeat())
+        .isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(ConfigLoader.fromMap(Map.of("retention.versions", "7d")).retention().versions())
+        .isEqualTo(java.time.Duration.ofDays(7));
+  }
 }

@@ -64,7 +64,7 @@ public final class ApiRouter {
     exact.get("/v1/changes", sync::changes);
     exact.get("/v1/changes/wait", sync::waitForChanges);
     exact.get("/v1/events", sync::events);
-    exact.get("/v1/ws", sync::webSocket);
+    exact.upgrade("/v1/ws", sync::webSocket);
 
     Problems problems = new Problems();
     router.route().failureHandler(problems);
@@ -83,15 +83,27 @@ public final class ApiRouter {
       Router router, Authentication authentication, Handler<RoutingContext> admission) {
 
     void get(String path, BiConsumer<RoutingContext, Caller> handler) {
-      route(HttpMethod.GET, path, handler);
+      route(HttpMethod.GET, path, handler, true);
+    }
+
+    /**
+     * A WebSocket: the request stays paused, because the handshake must still find it unread after
+     * the handler's asynchronous checks; the handshake resumes it.
+     */
+    void upgrade(String path, BiConsumer<RoutingContext, Caller> handler) {
+      route(HttpMethod.GET, path, handler, false);
     }
 
     /** A JSON operation: the body (at most {@link #MAX_JSON_BODY} bytes) is read first. */
     void post(String path, BiConsumer<RoutingContext, Caller> handler) {
-      route(HttpMethod.POST, path, handler);
+      route(HttpMethod.POST, path, handler, true);
     }
 
-    private void route(HttpMethod method, String path, BiConsumer<RoutingContext, Caller> handler) {
+    private void route(
+        HttpMethod method,
+        String path,
+        BiConsumer<RoutingContext, Caller> handler,
+        boolean resume) {
       Route route = router.route(method, path).setName(path);
       if (method == HttpMethod.POST) {
         // Vert.x wants the body handler first on its route
@@ -107,7 +119,9 @@ public final class ApiRouter {
           .handler(admission)
           .handler(
               ctx -> {
-                ctx.request().resume();
+                if (resume) {
+                  ctx.request().resume();
+                }
                 handler.accept(ctx, caller(ctx));
               });
     }

@@ -1,5 +1,6 @@
 package io.ironsync.notify;
 
+import io.ironsync.domain.ApiException;
 import io.ironsync.metadata.Change;
 import io.ironsync.metadata.ChangesRequest;
 import io.ironsync.metadata.MetadataClient;
@@ -37,6 +38,7 @@ public final class ChangeHub {
   private final Map<String, Set<LongPoll>> longPolls = new HashMap<>();
   private MessageConsumer<ChangeBatch> consumer;
   private long heartbeatTimer = -1;
+  private boolean stopped;
 
   public ChangeHub(
       Vertx vertx, MetadataClient metadata, HubSettings settings, SyncMetrics metrics) {
@@ -58,6 +60,7 @@ public final class ChangeHub {
 
   /** Closes every feed (their connections end; devices reconnect elsewhere) and stops listening. */
   public Future<Void> stop() {
+    stopped = true;
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
@@ -78,6 +81,9 @@ public final class ChangeHub {
    * @return the feed, to {@link DeviceFeed#close()} when the connection ends
    */
   public Future<DeviceFeed> connect(String userId, OptionalLong after, PushTarget target) {
+    if (stopped) {
+      return Future.failedFuture(stopping());
+    }
     Set<DeviceFeed> userFeeds = feeds.computeIfAbsent(userId, id -> new LinkedHashSet<>());
     DeviceFeed[] self = new DeviceFeed[1];
     DeviceFeed feed =
@@ -105,6 +111,9 @@ public final class ChangeHub {
    * Fails like a journal read (410 for a pruned position).
    */
   public Waiting awaitChange(String userId, long afterSeq, Duration timeout) {
+    if (stopped) {
+      return new Waiting(Future.failedFuture(stopping()), () -> {});
+    }
     LongPoll poll = new LongPoll(userId, afterSeq);
     longPolls.computeIfAbsent(userId, id -> new LinkedHashSet<>()).add(poll);
     metrics.longPolls(1);
@@ -156,6 +165,10 @@ public final class ChangeHub {
         feed.heartbeatIfIdle(now);
       }
     }
+  }
+
+  private static ApiException stopping() {
+    return ApiException.unavailable("node-stopping", "this node is shutting down; try again", 1);
   }
 
   private static <T> void remove(Map<String, Set<T>> byUser, String userId, T item) {

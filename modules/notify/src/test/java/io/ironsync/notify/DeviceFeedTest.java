@@ -161,6 +161,25 @@ class DeviceFeedTest {
   }
 
   @Test
+  void a_batch_larger_than_what_is_held_reaches_a_writable_connection_whole() throws Exception {
+    DeviceFeed feed = feed(Duration.ZERO, OptionalLong.empty());
+    commit(2500);
+    CompletableFuture<Void> offered = new CompletableFuture<>();
+    vertx.runOnContext(
+        v -> {
+          feed.offer(List.copyOf(journal));
+          offered.complete(null);
+        });
+    offered.get(10, TimeUnit.SECONDS);
+
+    assertThat(awaitSent(2500))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 2500).boxed().toList());
+    commit(2501);
+    offer(feed, 2501);
+    assertThat(awaitSent(2501)).endsWith(2500L, 2501L);
+  }
+
+  @Test
   void a_burst_after_the_first_change_goes_out_as_one_notification() throws Exception {
     DeviceFeed feed = feed(Duration.ofMillis(300), OptionalLong.empty());
     commit(20);

@@ -13,6 +13,7 @@ import io.ironsync.sync.impl.SseTarget;
 import io.ironsync.sync.impl.WebSocketTarget;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -88,13 +89,18 @@ public final class SyncEndpoints {
     }
     Cursor cursor = Cursor.decode(text, caller.userId());
     int seconds = intParam(ctx, "timeout", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS);
-    long millis =
-        (long) (seconds * 1000 * (1 - ThreadLocalRandom.current().nextDouble(WAIT_JITTER)));
+    long asked = Math.min(seconds * 1000L, service.longPollLimit().toMillis());
+    long millis = (long) (asked * (1 - ThreadLocalRandom.current().nextDouble(WAIT_JITTER)));
     boolean crowded = waiting >= service.longPollBackoffAbove();
     ChangeHub.Waiting wait =
         hub.awaitChange(caller.userId(), cursor.seq(), Duration.ofMillis(millis));
     waiting++;
-    ctx.response().closeHandler(gone -> wait.cancel().run());
+    if (ctx.response().closed()) {
+      // the client left during authentication or admission
+      wait.cancel().run();
+    } else {
+      ctx.response().closeHandler(gone -> wait.cancel().run());
+    }
     wait.answer()
         .onComplete(
             done -> {
@@ -123,7 +129,16 @@ public final class SyncEndpoints {
    * upgrade, so a pruned one is a plain 410 answer.
    */
   public void webSocket(RoutingContext ctx, Caller caller) {
-    OptionalLong after = resumePosition(ctx.request());
+    HttpServerRequest request = ctx.request();
+    if (request.version() != HttpVersion.HTTP_1_1
+        || !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      throw ApiException.of(
+          426,
+          "upgrade-required",
+          "Upgrade required",
+          "/v1/ws is a WebSocket: send an HTTP/1.1 request with Upgrade: websocket");
+    }
+    OptionalLong after = resumePosition(request);
     Future<Void> checked =
         after.isPresent()
             ? service

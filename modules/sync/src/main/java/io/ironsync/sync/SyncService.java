@@ -6,6 +6,7 @@ import io.ironsync.notify.HubSettings;
 import io.ironsync.observability.SyncMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 
 /**
  * What the sync routes share across event loops. Each edge event loop {@link #attach attaches} its
@@ -13,9 +14,15 @@ import io.vertx.core.Vertx;
  *
  * @param longPollBackoffAbove waiting long-polls per event loop above which answers tell clients to
  *     back off
+ * @param longPollLimit the longest a long-poll really waits, whatever the client asks: below the
+ *     idle timeout, which would otherwise close the silent connection first
  */
 public record SyncService(
-    MetadataClient metadata, HubSettings hub, int longPollBackoffAbove, SyncMetrics metrics) {
+    MetadataClient metadata,
+    HubSettings hub,
+    int longPollBackoffAbove,
+    Duration longPollLimit,
+    SyncMetrics metrics) {
 
   /** Call on the event loop that serves the routes; the hub listens for changes from then on. */
   public Future<SyncEndpoints> attach(Vertx vertx) {

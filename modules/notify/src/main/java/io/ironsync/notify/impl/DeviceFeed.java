@@ -72,6 +72,11 @@ public final class DeviceFeed {
     return userId;
   }
 
+  /** The seq of the last change accepted for this device: where a reconnect should resume. */
+  public long position() {
+    return position;
+  }
+
   /**
    * Starts from {@code after}, replaying what the journal has after it, or from the journal's
    * current head when empty. Succeeds once the first step worked (the position is valid); fails
@@ -236,7 +241,17 @@ public final class DeviceFeed {
     return notifications;
   }
 
+  /**
+   * Runs {@code next} now if the connection takes writes, else once it drains. Vert.x only signals
+   * a drain after the queue was full, so waiting on a writable connection would wait forever.
+   */
   private void whenWritable(Runnable next) {
+    if (!target.writeQueueFull()) {
+      // a drain callback that is already on its way finds nothing left to do
+      afterDrain = null;
+      next.run();
+      return;
+    }
     boolean registered = afterDrain != null;
     afterDrain = next;
     if (!registered) {

@@ -23,6 +23,13 @@ final class Notifications {
         .put("cursor", Cursor.journal(last).encode(userId));
   }
 
+  /** The first message: where the stream starts, as a seq and as a /v1/changes cursor. */
+  static JsonObject ready(String userId, long position) {
+    return new JsonObject()
+        .put("seq", position)
+        .put("cursor", Cursor.journal(position).encode(userId));
+  }
+
   /** Why the stream ends; {@code reset} when the device must list its state again. */
   static JsonObject problem(ApiException reason) {
     return new JsonObject()

@@ -39,10 +39,23 @@ public final class SseTarget implements PushTarget {
       feed.close();
       return;
     }
+    if (feed.isClosed()) {
+      // the node began stopping while the feed started
+      ctx.fail(ApiException.unavailable("node-stopping", "this node is shutting down", 1));
+      return;
+    }
     response.closeHandler(closed -> feed.close());
     response.exceptionHandler(failure -> feed.close());
     begin();
-    response.write(RETRY + "event: ready\ndata: {}\n\n");
+    // the id lets a reconnecting EventSource resume from here even if no change came meanwhile
+    long position = feed.position();
+    response.write(
+        RETRY
+            + "id: "
+            + position
+            + "\nevent: ready\ndata: "
+            + Notifications.ready(userId, position).encode()
+            + "\n\n");
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.ironsync.notify.impl.DeviceFeed;
 import io.ironsync.observability.SyncMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -38,7 +37,12 @@ public final class WebSocketTarget implements PushTarget {
       feed.close();
       return;
     }
-    socket.writeTextMessage(new JsonObject().put("type", "ready").encode());
+    if (feed.isClosed()) {
+      end();
+      return;
+    }
+    socket.writeTextMessage(
+        Notifications.ready(userId, feed.position()).put("type", "ready").encode());
   }
 
   /** The hub refused the device after the upgrade (its position was pruned meanwhile). */
