@@ -101,6 +101,35 @@ class SyncAcrossNodesIT {
   }
 
   @Test
+  void a_folder_move_larger_than_one_record_reaches_the_other_node_whole() {
+    String user = "user-" + UUID.randomUUID();
+    String token = first.token(user, "laptop");
+    try (ApiClient one = new ApiClient(Transport.H2C, first);
+        PushClient onSecond = PushClient.sse(second.port(), token, HttpVersion.HTTP_1_1, null)) {
+      for (int i = 0; i < 120; i++) {
+        one.put("/v1/files/album/" + i + ".jpg", token, "photo " + i);
+      }
+      int before = 120;
+      List<String> seen = collect(onSecond, before);
+      assertThat(seen).hasSize(before);
+
+      ApiClient.Reply moved =
+          one.call(
+              io.vertx.core.http.HttpMethod.POST,
+              "/v1/ops/move",
+              token,
+              ApiClient.headers("Content-Type", "application/json"),
+              new JsonObject().put("from", "album").put("to", "archive/album").toBuffer());
+      assertThat(moved.status()).isEqualTo(200);
+
+      List<String> moves = collect(onSecond, 120);
+      assertThat(moves).hasSize(120).allMatch(line -> line.contains(" archive/album/"));
+      assertThat(moves.get(0)).startsWith("121 ");
+      assertThat(moves.get(119)).startsWith("240 ");
+    }
+  }
+
+  @Test
   void after_a_node_restarts_its_devices_catch_up_by_cursor() {
     String user = "user-" + UUID.randomUUID();
     String token = first.token(user, "phone");

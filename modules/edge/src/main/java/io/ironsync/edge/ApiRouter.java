@@ -96,7 +96,8 @@ public final class ApiRouter {
 
     /** A JSON operation: the body (at most {@link #MAX_JSON_BODY} bytes) is read first. */
     void post(String path, BiConsumer<RoutingContext, Caller> handler) {
-      route(HttpMethod.POST, path, handler, true);
+      // the body handler has read the request to its end; over HTTP/2 resuming it then fails
+      route(HttpMethod.POST, path, handler, false);
     }
 
     private void route(

@@ -37,6 +37,8 @@ public final class KafkaRelay {
   private static final Duration LAG_INTERVAL = Duration.ofSeconds(10);
   // batches still unsent by then are dropped; devices find those changes in the journal
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  // well below Kafka's 1 MiB record limit even with long paths
+  private static final int MAX_CHANGES_PER_RECORD = 100;
 
   /**
    * @param bootstrapServers Kafka's {@code bootstrap.servers}
@@ -85,10 +87,23 @@ public final class KafkaRelay {
         .recover(failure -> relay.close().transform(closed -> Future.failedFuture(failure)));
   }
 
-  /** Sends a batch for the other nodes; a failure is counted and logged, never thrown. */
+  /**
+   * Sends a batch for the other nodes; a failure is counted and logged, never thrown. A large batch
+   * (a folder move, a batch commit) travels as its last change alone: devices elsewhere see the gap
+   * and read the rest from the journal, so records stay small whatever the batch.
+   */
   public void send(ChangeBatch batch) {
+    ChangeBatch relayed =
+        batch.changes().size() <= MAX_CHANGES_PER_RECORD
+            ? batch
+            : new ChangeBatch(
+                batch.userId(),
+                List.of(batch.changes().get(batch.changes().size() - 1)),
+                batch.origin());
     producer
-        .send(KafkaProducerRecord.create(settings.topic(), batch.userId(), batch.toJson().encode()))
+        .send(
+            KafkaProducerRecord.create(
+                settings.topic(), relayed.userId(), relayed.toJson().encode()))
         .onComplete(
             sent -> {
               metrics.relayProduced(sent.succeeded());
