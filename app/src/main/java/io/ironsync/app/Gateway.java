@@ -24,6 +24,7 @@ import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStores;
 import io.ironsync.sweeper.RetentionSweeper;
 import io.ironsync.sync.SyncService;
+import io.ironsync.upload.BatchUploads;
 import io.ironsync.upload.InFlightUploads;
 import io.ironsync.upload.UploadHandler;
 import io.vertx.core.DeploymentOptions;
@@ -181,6 +182,14 @@ public final class Gateway {
                   inFlight,
                   slots,
                   limits),
+              new BatchUploads(
+                  store,
+                  metadata,
+                  observability.uploads(),
+                  config.limits().maxFileBytes(),
+                  config.limits().quotaBytes(),
+                  inFlight,
+                  slots),
               new DownloadHandler(
                   store,
                   metadata,

@@ -214,4 +214,76 @@ class OpsApiIT {
                 .status())
         .isEqualTo(400);
   }
+
+  private static Buffer multipart(String boundary, String... filenamesAndContents) {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < filenamesAndContents.length; i += 2) {
+      body.append("--").append(boundary).append("\r\n");
+      body.append("Content-Disposition: form-data; name=\"file\"");
+      if (filenamesAndContents[i] != null) {
+        body.append("; filename=\"").append(filenamesAndContents[i]).append('"');
+      }
+      body.append("\r\nContent-Type: application/octet-stream\r\n\r\n");
+      body.append(filenamesAndContents[i + 1]).append("\r\n");
+    }
+    body.append("--").append(boundary).append("--\r\n");
+    return Buffer.buffer(body.toString());
+  }
+
+  private static Reply batchUpload(String token, Buffer body) {
+    return api.call(
+        HttpMethod.POST,
+        "/v1/ops/commit-batch",
+        token,
+        ApiClient.headers("Content-Type", "multipart/form-data; boundary=XyZ"),
+        body);
+  }
+
+  @Test
+  void many_small_files_are_uploaded_and_committed_in_one_request() {
+    String token = token();
+    api.put("/v1/files/clash/inside.txt", token, "makes clash a folder");
+    int objectsBefore = io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size();
+
+    Reply batch =
+        batchUpload(
+            token,
+            multipart(
+                "XyZ",
+                "notes/a.txt",
+                "alpha",
+                "notes/b%20c.txt",
+                "beta gamma",
+                "clash",
+                "cannot be a file here"));
+
+    assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
+    List<Integer> statuses = new ArrayList<>();
+    batch
+        .json()
+        .getJsonArray("items")
+        .forEach(i -> statuses.add(((JsonObject) i).getInteger("status")));
+    assertThat(statuses).containsExactly(201, 201, 409);
+    assertThat(api.get("/v1/files/notes/a.txt", token).body().toString()).isEqualTo("alpha");
+    assertThat(api.get("/v1/files/notes/b%20c.txt", token).body().toString())
+        .isEqualTo("beta gamma");
+    // the refused file's bytes are gone again: two objects more, not three
+    io.ironsync.testkit.Eventually.await(
+        "the refused part's object is deleted",
+        java.time.Duration.ofSeconds(10),
+        () ->
+            io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size()
+                == objectsBefore + 2);
+
+    assertThat(batchUpload(token, multipart("XyZ", null, "no filename")).status()).isEqualTo(400);
+    assertThat(batchUpload(token, multipart("XyZ", "a/../b", "bad path")).status()).isEqualTo(400);
+    assertThat(batchUpload(token, multipart("XyZ")).status()).isEqualTo(400);
+    assertThat(batchUpload(null, multipart("XyZ", "x", "y")).status()).isEqualTo(401);
+    io.ironsync.testkit.Eventually.await(
+        "refused batches leave no objects",
+        java.time.Duration.ofSeconds(10),
+        () ->
+            io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size()
+                == objectsBefore + 2);
+  }
 }

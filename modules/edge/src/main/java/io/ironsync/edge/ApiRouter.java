@@ -31,7 +31,7 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, EdgeServices services, SyncEndpoints sync) {
     Router router = Router.router(vertx);
     FileRoutes files = new FileRoutes(services.metadata());
-    OpsRoutes ops = new OpsRoutes(services.metadata(), services.quotaBytes());
+    OpsRoutes ops = new OpsRoutes(services.metadata(), services.batches(), services.quotaBytes());
     Authentication authentication = new Authentication(services.tokens());
     Handler<RoutingContext> admission =
         ctx ->
@@ -60,6 +60,7 @@ public final class ApiRouter {
     exact.post("/v1/ops/move", ops::move);
     exact.post("/v1/ops/restore", ops::restore);
     exact.post("/v1/ops/lookup-hashes", ops::lookupHashes);
+    exact.multipart("/v1/ops/commit-batch", ops::commitBatchUpload);
     exact.post("/v1/ops/commit-batch", ops::commitBatch);
     exact.get("/v1/changes", sync::changes);
     exact.get("/v1/changes/wait", sync::waitForChanges);
@@ -98,6 +99,22 @@ public final class ApiRouter {
     void post(String path, BiConsumer<RoutingContext, Caller> handler) {
       // the body handler has read the request to its end; over HTTP/2 resuming it then fails
       route(HttpMethod.POST, path, handler, false);
+    }
+
+    /** A multipart upload: the request stays paused for its handler, which streams the parts. */
+    void multipart(String path, BiConsumer<RoutingContext, Caller> handler) {
+      router
+          .route(HttpMethod.POST, path)
+          .consumes("multipart/form-data")
+          .setName(path)
+          .handler(
+              ctx -> {
+                RequestContext.setRoute(ctx, path);
+                ctx.next();
+              })
+          .handler(authentication)
+          .handler(admission)
+          .handler(ctx -> handler.accept(ctx, caller(ctx)));
     }
 
     private void route(

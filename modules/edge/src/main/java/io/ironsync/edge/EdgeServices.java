@@ -5,6 +5,7 @@ import io.ironsync.download.DownloadHandler;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.sync.SyncService;
+import io.ironsync.upload.BatchUploads;
 import io.ironsync.upload.UploadHandler;
 
 /**
@@ -16,6 +17,7 @@ import io.ironsync.upload.UploadHandler;
 public record EdgeServices(
     TokenVerifier tokens,
     UploadHandler uploads,
+    BatchUploads batches,
     DownloadHandler downloads,
     MetadataClient metadata,
     UserLimits limits,

@@ -14,6 +14,7 @@ import io.ironsync.metadata.Precondition;
 import io.ironsync.metadata.RestoreRequest;
 import io.ironsync.metadata.VersionList;
 import io.ironsync.metadata.VersionsRequest;
+import io.ironsync.upload.BatchUploads;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -34,11 +35,24 @@ public final class OpsRoutes {
   static final int MAX_VERSIONS = 1000;
 
   private final MetadataClient metadata;
+  private final BatchUploads batches;
   private final long quotaBytes;
 
-  public OpsRoutes(MetadataClient metadata, long quotaBytes) {
+  public OpsRoutes(MetadataClient metadata, BatchUploads batches, long quotaBytes) {
     this.metadata = metadata;
+    this.batches = batches;
     this.quotaBytes = quotaBytes;
+  }
+
+  /**
+   * {@code POST /v1/ops/commit-batch} as {@code multipart/form-data}: new content for many small
+   * files, each part's filename its path; the same answer as the JSON form.
+   */
+  public void commitBatchUpload(RoutingContext ctx, Caller caller) {
+    batches
+        .receive(ctx.request(), caller)
+        .onSuccess(result -> json(ctx, 200, batchJson(result)))
+        .onFailure(ctx::fail);
   }
 
   /** {@code POST /v1/ops/move {from, to, ifMatch?}} → the moved files as journal entries. */
