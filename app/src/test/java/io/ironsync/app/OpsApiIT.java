@@ -275,6 +275,9 @@ class OpsApiIT {
             io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size()
                 == objectsBefore + 2);
 
+    Reply same = batchUpload(token, multipart("XyZ", "notes/a.txt", "alpha"));
+    assertThat(same.json().getJsonArray("items").getJsonObject(0).getInteger("status"))
+        .isEqualTo(200);
     assertThat(batchUpload(token, multipart("XyZ", null, "no filename")).status()).isEqualTo(400);
     assertThat(batchUpload(token, multipart("XyZ", "a/../b", "bad path")).status()).isEqualTo(400);
     assertThat(batchUpload(token, multipart("XyZ")).status()).isEqualTo(400);

@@ -176,10 +176,16 @@ public final class BatchUploads {
         .commitBatch(new BatchCommitRequest(caller, items, quotaBytes))
         .compose(
             result -> {
-              // the bytes of a file whose commit failed are referenced by nothing
+              // nothing refers to the bytes of a file whose commit failed, nor to those of a file
+              // whose content was already the head's (it got no journal entry)
+              java.util.Set<String> changed =
+                  result.changes().stream()
+                      .map(io.ironsync.metadata.Change::path)
+                      .collect(java.util.stream.Collectors.toSet());
               List<String> unused = new ArrayList<>();
               for (int i = 0; i < parts.size(); i++) {
-                if (!result.items().get(i).committed()) {
+                BatchCommitResult.ItemResult item = result.items().get(i);
+                if (!item.committed() || !changed.contains(parts.get(i).path().value())) {
                   unused.add(parts.get(i).key());
                 }
               }
