@@ -71,6 +71,25 @@ final class MetadataFixture {
     return new MetadataFixture(pgUrl, MetadataClient.overEventBus(vertx, SEND_TIMEOUT), metrics);
   }
 
+  /**
+   * A listener that records each change it hears as {@code "<user> <seq> <OP> <path>"}, or {@code
+   * "<user> <seq> MOVE <from> -> <path>"} for a move.
+   */
+  static ChangeListener describingInto(List<String> heard) {
+    return (userId, changes) ->
+        changes.forEach(
+            change ->
+                heard.add(
+                    userId
+                        + " "
+                        + change.seq()
+                        + " "
+                        + change.op()
+                        + " "
+                        + (change.from() == null ? "" : change.from() + " -> ")
+                        + change.path()));
+  }
+
   static String newUser() {
     return "user-" + UUID.randomUUID();
   }

@@ -47,24 +47,7 @@ class MoveIT {
   @BeforeAll
   static void deploy(Vertx vertx) throws IOException {
     proxy = StatementCountingProxy.to(TestPostgres.shared().port());
-    db =
-        MetadataFixture.deploy(
-            vertx,
-            1,
-            (userId, changes) ->
-                changes.forEach(
-                    change ->
-                        heard.add(
-                            userId
-                                + " "
-                                + change.seq()
-                                + " "
-                                + change.op()
-                                + " "
-                                + change.from()
-                                + " -> "
-                                + change.path())),
-            proxy::route);
+    db = MetadataFixture.deploy(vertx, 1, MetadataFixture.describingInto(heard), proxy::route);
   }
 
   @AfterAll

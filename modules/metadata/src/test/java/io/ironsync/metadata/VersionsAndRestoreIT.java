@@ -36,21 +36,7 @@ class VersionsAndRestoreIT {
 
   @BeforeAll
   static void deploy(Vertx vertx) {
-    db =
-        MetadataFixture.deploy(
-            vertx,
-            1,
-            (userId, changes) ->
-                changes.forEach(
-                    change ->
-                        heard.add(
-                            userId
-                                + " "
-                                + change.seq()
-                                + " "
-                                + change.op()
-                                + " "
-                                + change.path())));
+    db = MetadataFixture.deploy(vertx, 1, MetadataFixture.describingInto(heard));
   }
 
   @Test
