@@ -27,6 +27,7 @@ import io.ironsync.sync.SyncService;
 import io.ironsync.upload.BatchUploads;
 import io.ironsync.upload.InFlightUploads;
 import io.ironsync.upload.UploadHandler;
+import io.ironsync.upload.UploadServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -170,26 +171,21 @@ public final class Gateway {
       MetadataClient metadata =
           MetadataClient.overEventBus(vertx, config.metadata().requestTimeout());
 
+      UploadServices uploadServices =
+          new UploadServices(
+              store,
+              metadata,
+              observability.uploads(),
+              config.limits().maxFileBytes(),
+              config.limits().quotaBytes(),
+              inFlight,
+              slots,
+              limits);
       EdgeServices services =
           new EdgeServices(
               TokenVerifier.create(vertx, keys, config.auth().issuer(), config.auth().audience()),
-              new UploadHandler(
-                  store,
-                  metadata,
-                  observability.uploads(),
-                  config.limits().maxFileBytes(),
-                  config.limits().quotaBytes(),
-                  inFlight,
-                  slots,
-                  limits),
-              new BatchUploads(
-                  store,
-                  metadata,
-                  observability.uploads(),
-                  config.limits().maxFileBytes(),
-                  config.limits().quotaBytes(),
-                  inFlight,
-                  slots),
+              new UploadHandler(uploadServices),
+              new BatchUploads(uploadServices),
               new DownloadHandler(
                   store,
                   metadata,
@@ -237,7 +233,8 @@ public final class Gateway {
               new RetentionSweeper.Settings(
                   config.retention().versions(),
                   config.retention().journal(),
-                  config.retention().sweepInterval()));
+                  config.retention().sweepInterval()),
+              observability.sweepers());
       sweeper.start();
 
       ManagementVerticle management =

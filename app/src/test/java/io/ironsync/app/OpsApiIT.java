@@ -194,12 +194,7 @@ class OpsApiIT {
     Reply batch = post("/v1/ops/commit-batch", owner, new JsonObject().put("items", items));
 
     assertThat(batch.status()).isEqualTo(200);
-    List<Integer> statuses = new ArrayList<>();
-    batch
-        .json()
-        .getJsonArray("items")
-        .forEach(i -> statuses.add(((JsonObject) i).getInteger("status")));
-    assertThat(statuses).containsExactly(201, 404, 412);
+    assertThat(statuses(batch)).containsExactly(201, 404, 412);
     assertThat(api.get("/v1/files/copy-1.bin", owner).body().toString()).isEqualTo("shared bytes");
     assertThat(api.get("/v1/files/copy-2.bin", owner).status()).isEqualTo(404);
     assertThat(
@@ -215,19 +210,14 @@ class OpsApiIT {
         .isEqualTo(400);
   }
 
-  private static Buffer multipart(String boundary, String... filenamesAndContents) {
-    StringBuilder body = new StringBuilder();
-    for (int i = 0; i < filenamesAndContents.length; i += 2) {
-      body.append("--").append(boundary).append("\r\n");
-      body.append("Content-Disposition: form-data; name=\"file\"");
-      if (filenamesAndContents[i] != null) {
-        body.append("; filename=\"").append(filenamesAndContents[i]).append('"');
-      }
-      body.append("\r\nContent-Type: application/octet-stream\r\n\r\n");
-      body.append(filenamesAndContents[i + 1]).append("\r\n");
-    }
-    body.append("--").append(boundary).append("--\r\n");
-    return Buffer.buffer(body.toString());
+  /** The per-item statuses of a batch answer, in item order. */
+  private static List<Integer> statuses(Reply batch) {
+    List<Integer> statuses = new ArrayList<>();
+    batch
+        .json()
+        .getJsonArray("items")
+        .forEach(i -> statuses.add(((JsonObject) i).getInteger("status")));
+    return statuses;
   }
 
   private static Reply batchUpload(String token, Buffer body) {
@@ -235,7 +225,7 @@ class OpsApiIT {
         HttpMethod.POST,
         "/v1/ops/commit-batch",
         token,
-        ApiClient.headers("Content-Type", "multipart/form-data; boundary=XyZ"),
+        ApiClient.headers("Content-Type", BatchBody.CONTENT_TYPE),
         body);
   }
 
@@ -248,22 +238,14 @@ class OpsApiIT {
     Reply batch =
         batchUpload(
             token,
-            multipart(
-                "XyZ",
-                "notes/a.txt",
-                "alpha",
-                "notes/b%20c.txt",
-                "beta gamma",
-                "clash",
-                "cannot be a file here"));
+            new BatchBody()
+                .file("notes/a.txt", "alpha")
+                .file("notes/b%20c.txt", "beta gamma")
+                .file("clash", "cannot be a file here")
+                .end());
 
     assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
-    List<Integer> statuses = new ArrayList<>();
-    batch
-        .json()
-        .getJsonArray("items")
-        .forEach(i -> statuses.add(((JsonObject) i).getInteger("status")));
-    assertThat(statuses).containsExactly(201, 201, 409);
+    assertThat(statuses(batch)).containsExactly(201, 201, 409);
     assertThat(api.get("/v1/files/notes/a.txt", token).body().toString()).isEqualTo("alpha");
     assertThat(api.get("/v1/files/notes/b%20c.txt", token).body().toString())
         .isEqualTo("beta gamma");
@@ -275,15 +257,53 @@ class OpsApiIT {
             io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size()
                 == objectsBefore + 2);
 
-    Reply same = batchUpload(token, multipart("XyZ", "notes/a.txt", "alpha"));
+    Reply same = batchUpload(token, new BatchBody().file("notes/a.txt", "alpha").end());
     assertThat(same.json().getJsonArray("items").getJsonObject(0).getInteger("status"))
         .isEqualTo(200);
-    assertThat(batchUpload(token, multipart("XyZ", null, "no filename")).status()).isEqualTo(400);
-    assertThat(batchUpload(token, multipart("XyZ", "a/../b", "bad path")).status()).isEqualTo(400);
-    assertThat(batchUpload(token, multipart("XyZ")).status()).isEqualTo(400);
-    assertThat(batchUpload(null, multipart("XyZ", "x", "y")).status()).isEqualTo(401);
+    assertThat(batchUpload(token, new BatchBody().file(null, "no filename").end()).status())
+        .isEqualTo(400);
+    assertThat(batchUpload(token, new BatchBody().file("a/../b", "bad path").end()).status())
+        .isEqualTo(400);
+    assertThat(batchUpload(token, new BatchBody().end()).status()).isEqualTo(400);
+    assertThat(
+            batchUpload(token, new BatchBody().part("ifWhatever=1", "x", "y").end())
+                .json()
+                .getString("type"))
+        .isEqualTo("urn:ironsync:problem:invalid-precondition");
+    assertThat(batchUpload(null, new BatchBody().file("x", "y").end()).status()).isEqualTo(401);
     io.ironsync.testkit.Eventually.await(
         "refused batches leave no objects",
+        java.time.Duration.ofSeconds(10),
+        () ->
+            io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size()
+                == objectsBefore + 2);
+  }
+
+  @Test
+  void each_part_of_a_batch_can_carry_its_own_precondition() {
+    String token = token();
+    String etag = api.put("/v1/files/pre/kept.txt", token, "v1").json().getString("etag");
+    api.put("/v1/files/pre/exists.txt", token, "already here");
+    int objectsBefore = io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size();
+
+    Reply batch =
+        batchUpload(
+            token,
+            new BatchBody()
+                .part("ifMatch=" + etag, "pre/kept.txt", "v2")
+                .part("ifNoneMatch=*", "pre/exists.txt", "must not replace")
+                .part("ifNoneMatch=*", "pre/new.txt", "created")
+                .part("ifMatch=1-0000000000000000", "pre/stale.txt", "no such revision")
+                .end());
+
+    assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
+    assertThat(statuses(batch)).containsExactly(200, 412, 201, 412);
+    assertThat(api.get("/v1/files/pre/kept.txt", token).body().toString()).isEqualTo("v2");
+    assertThat(api.get("/v1/files/pre/exists.txt", token).body().toString())
+        .isEqualTo("already here");
+    assertThat(api.get("/v1/files/pre/stale.txt", token).status()).isEqualTo(404);
+    io.ironsync.testkit.Eventually.await(
+        "the refused parts' objects are deleted",
         java.time.Duration.ofSeconds(10),
         () ->
             io.ironsync.testkit.TestS3.shared().objectKeys(node.bucket).size()

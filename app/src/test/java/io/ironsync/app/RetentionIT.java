@@ -84,6 +84,18 @@ class RetentionIT {
         WAIT,
         () -> api.get("/v1/changes?cursor=" + cursor, token).status() == 410);
     assertThat(api.get("/v1/changes", token).json().getJsonArray("changes")).hasSize(1);
+
+    Scrape metrics = Scrape.of(node.managementPort());
+    assertThat(metrics.sum("ironsync_retention_removed_total", "what=\"versions\""))
+        .as("revisions removed: the old doc.txt and gone.txt")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(metrics.sum("ironsync_retention_removed_total", "what=\"objects\""))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(metrics.sum("ironsync_retention_removed_total", "what=\"journal_rows\""))
+        .isPositive();
+    assertThat(metrics.sum("ironsync_retention_runs_total", "outcome=\"ok\"")).isPositive();
+    assertThat(metrics.sum("ironsync_retention_last_success_timestamp_seconds"))
+        .isGreaterThan(java.time.Instant.now().minusSeconds(60).getEpochSecond());
   }
 
   /** Reads one value with SQL. */

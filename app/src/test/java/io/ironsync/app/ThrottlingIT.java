@@ -85,6 +85,31 @@ class ThrottlingIT {
   }
 
   @Test
+  void a_multipart_batch_is_held_to_the_users_upload_rate_too() {
+    String token = gateway.token("batcher");
+    String part = "x".repeat((int) RATE);
+    Scrape before = Scrape.of(gateway.managementPort());
+    try (ApiClient client = new ApiClient(ApiClient.Transport.H2C, gateway)) {
+      Reply reply =
+          client.call(
+              io.vertx.core.http.HttpMethod.POST,
+              "/v1/ops/commit-batch",
+              token,
+              ApiClient.headers("Content-Type", BatchBody.CONTENT_TYPE),
+              new BatchBody().file("a.txt", part).file("b.txt", part).file("c.txt", part).end());
+
+      assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+      assertThat(reply.json().getInteger("committed")).isEqualTo(3);
+    }
+    Scrape after = Scrape.of(gateway.managementPort());
+    assertThat(
+            after.sum("ironsync_ratelimit_throttled_bytes_total", "bucket=\"upload\"")
+                - before.sum("ironsync_ratelimit_throttled_bytes_total", "bucket=\"upload\""))
+        .as("bytes of the batch that waited for the user's tokens")
+        .isGreaterThan(2.0 * RATE);
+  }
+
+  @Test
   void downloads_are_held_to_the_users_download_rate() {
     String token = gateway.token("reader");
     try (ApiClient client = new ApiClient(ApiClient.Transport.H2C, gateway)) {

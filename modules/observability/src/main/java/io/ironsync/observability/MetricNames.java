@@ -37,6 +37,12 @@ public final class MetricNames {
   public static final String RELAY_LATENCY = "ironsync.relay.latency";
   public static final String RELAY_CONSUMER_LAG = "ironsync.relay.consumer.lag";
 
+  public static final String RETENTION_RUNS = "ironsync.retention.runs";
+  public static final String RETENTION_REMOVED = "ironsync.retention.removed";
+  public static final String RETENTION_DELETE_FAILURES = "ironsync.retention.delete.failures";
+  public static final String RETENTION_LAST_SUCCESS =
+      "ironsync.retention.last.success.timestamp.seconds";
+
   public static final String TAG_OUTCOME = "outcome";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STORE = "store";
@@ -44,4 +50,5 @@ public final class MetricNames {
   public static final String TAG_BUCKET = "bucket";
   public static final String TAG_TRANSPORT = "transport";
   public static final String TAG_KIND = "kind";
+  public static final String TAG_WHAT = "what";
 }

@@ -1,6 +1,7 @@
 package io.ironsync.observability;
 
 import io.ironsync.observability.impl.MicrometerMetrics;
+import io.ironsync.observability.impl.MicrometerSweeperMetrics;
 import io.ironsync.observability.impl.MicrometerSyncMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -23,11 +24,13 @@ public final class Observability {
   private final PrometheusMeterRegistry registry;
   private final MicrometerMetrics metrics;
   private final MicrometerSyncMetrics syncMetrics;
+  private final MicrometerSweeperMetrics sweeperMetrics;
 
   private Observability(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.metrics = new MicrometerMetrics(registry);
     this.syncMetrics = new MicrometerSyncMetrics(registry);
+    this.sweeperMetrics = new MicrometerSweeperMetrics(registry);
   }
 
   /** Per-route latency as a histogram, so percentiles can be computed across nodes. */
@@ -94,5 +97,9 @@ public final class Observability {
 
   public SyncMetrics sync() {
     return syncMetrics;
+  }
+
+  public SweeperMetrics sweepers() {
+    return sweeperMetrics;
   }
 }

@@ -3,6 +3,7 @@ package io.ironsync.sweeper;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.RetentionSweepRequest;
 import io.ironsync.metadata.RetentionSweepResult;
+import io.ironsync.observability.SweeperMetrics;
 import io.ironsync.storage.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,12 +41,18 @@ public final class RetentionSweeper {
   private final MetadataClient metadata;
   private final ObjectStore store;
   private final Settings settings;
+  private final SweeperMetrics metrics;
   private long timer = -1;
   private boolean running;
 
   public RetentionSweeper(
-      Vertx vertx, MetadataClient metadata, ObjectStore store, Settings settings) {
+      Vertx vertx,
+      MetadataClient metadata,
+      ObjectStore store,
+      Settings settings,
+      SweeperMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.metadata = metadata;
     this.store = store;
     this.settings = settings;
@@ -86,16 +93,20 @@ public final class RetentionSweeper {
     RetentionSweepRequest request =
         new RetentionSweepRequest(
             now.minus(settings.versions()), now.minus(settings.journal()), ROWS_PER_STEP);
-    return step(request, new Run(0, 0, 0), 0);
+    return step(request, new Run(0, 0, 0), 0)
+        .andThen(done -> metrics.retentionRun(done.succeeded()));
   }
 
   private Future<Run> step(RetentionSweepRequest request, Run sofar, int steps) {
     return metadata
         .sweepRetention(request)
         .compose(
-            result ->
-                deleteObjects(result.storageKeysToDelete())
-                    .map(deleted -> add(sofar, result, deleted)))
+            result -> {
+              metrics.retentionRemoved(SweeperMetrics.VERSIONS, result.versionsRemoved());
+              metrics.retentionRemoved(SweeperMetrics.JOURNAL_ROWS, result.journalRowsRemoved());
+              return deleteObjects(result.storageKeysToDelete())
+                  .map(deleted -> add(sofar, result, deleted));
+            })
         .compose(
             run ->
                 run.more && steps + 1 < MAX_STEPS_PER_RUN
@@ -123,9 +134,14 @@ public final class RetentionSweeper {
               count ->
                   store
                       .delete(key)
-                      .map(deleted -> count + 1)
+                      .map(
+                          deleted -> {
+                            metrics.retentionRemoved(SweeperMetrics.OBJECTS, 1);
+                            return count + 1;
+                          })
                       .recover(
                           failure -> {
+                            metrics.retentionDeleteFailed();
                             log.warn(
                                 "object {} outlived its retention and was not deleted: {}",
                                 key,

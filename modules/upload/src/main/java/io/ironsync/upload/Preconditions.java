@@ -51,6 +51,62 @@ public final class Preconditions {
   }
 
   /**
+   * The precondition of one item of a JSON batch: {@code ifMatch} (an etag, quotes optional) or
+   * {@code ifNoneMatch} ({@code "*"} only).
+   *
+   * @throws ApiException 400 for anything else
+   */
+  public static Precondition fromFields(Object ifMatch, Object ifNoneMatch) {
+    if (ifMatch != null && !(ifMatch instanceof String)) {
+      throw ApiException.badRequest("invalid-precondition", "ifMatch must be an etag string");
+    }
+    if (ifNoneMatch != null && !"*".equals(ifNoneMatch)) {
+      throw ApiException.badRequest("invalid-precondition", "ifNoneMatch can only be \"*\"");
+    }
+    if (ifMatch != null && ifNoneMatch != null) {
+      throw ApiException.badRequest(
+          "invalid-precondition", "send either ifMatch or ifNoneMatch, not both");
+    }
+    if (ifNoneMatch != null) {
+      return new Precondition.IfNoneExists();
+    }
+    if (ifMatch != null) {
+      String etag = ((String) ifMatch).replace("\"", "");
+      if (etag.isEmpty()) {
+        throw ApiException.badRequest("invalid-precondition", "ifMatch must not be empty");
+      }
+      return new Precondition.IfMatch(etag);
+    }
+    return Precondition.NONE;
+  }
+
+  /**
+   * The precondition a part of a multipart batch carries in its form field name: {@code
+   * ifMatch=<etag>} or {@code ifNoneMatch=*} (a space or {@code :} may stand for the {@code =});
+   * any other name not starting with {@code if} (such as {@code file}) carries none.
+   *
+   * @throws ApiException 400 for a name that starts with {@code if} but is neither form
+   */
+  public static Precondition fromPartName(String name) {
+    if (name == null || !name.regionMatches(true, 0, "if", 0, 2)) {
+      return Precondition.NONE;
+    }
+    // multipart decoders commonly turn '=' and ':' in field names into spaces
+    String[] fieldAndValue = name.trim().split("[=:\\s]+", 2);
+    if (fieldAndValue.length == 2 && fieldAndValue[0].equals("ifMatch")) {
+      return fromFields(fieldAndValue[1], null);
+    }
+    if (fieldAndValue.length == 2 && fieldAndValue[0].equals("ifNoneMatch")) {
+      return fromFields(null, fieldAndValue[1]);
+    }
+    throw ApiException.badRequest(
+        "invalid-precondition",
+        "a part's name carries a precondition as ifMatch=<etag> or ifNoneMatch=*, got '"
+            + name
+            + "'");
+  }
+
+  /**
    * Checks a precondition against the current live head before any body byte is read, so a doomed
    * upload is refused at once. The commit checks again atomically.
    *

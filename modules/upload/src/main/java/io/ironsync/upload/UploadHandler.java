@@ -10,26 +10,22 @@ import io.ironsync.metadata.ConflictMode;
 import io.ironsync.metadata.FileQuery;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.Precondition;
-import io.ironsync.observability.UploadFailure;
 import io.ironsync.observability.UploadMetrics;
 import io.ironsync.ratelimit.UploadSlots;
 import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.storage.BlobSink;
 import io.ironsync.storage.ObjectStore;
-import io.ironsync.storage.ObjectStoreException;
+import io.ironsync.upload.impl.BodyPipe;
 import io.ironsync.upload.impl.ContentDigest;
 import io.ironsync.upload.impl.HashingSink;
+import io.ironsync.upload.impl.UploadFailures;
+import io.ironsync.upload.impl.Waiting;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -45,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class UploadHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(UploadHandler.class);
-  private static final long STORAGE_RETRY_AFTER_SECONDS = 5;
 
   /**
    * How long an error answer waits for the blob clean-up. Usually the clean-up is done well before,
@@ -63,26 +58,15 @@ public final class UploadHandler {
   private final UploadSlots slots;
   private final UserLimits limits;
 
-  /**
-   * @param quotaBytes the storage quota of each user, 0 for none
-   */
-  public UploadHandler(
-      ObjectStore store,
-      MetadataClient metadata,
-      UploadMetrics metrics,
-      long maxFileBytes,
-      long quotaBytes,
-      InFlightUploads inFlight,
-      UploadSlots slots,
-      UserLimits limits) {
-    this.store = store;
-    this.metadata = metadata;
-    this.metrics = metrics;
-    this.maxFileBytes = maxFileBytes;
-    this.quotaBytes = quotaBytes;
-    this.inFlight = inFlight;
-    this.slots = slots;
-    this.limits = limits;
+  public UploadHandler(UploadServices services) {
+    this.store = services.store();
+    this.metadata = services.metadata();
+    this.metrics = services.metrics();
+    this.maxFileBytes = services.maxFileBytes();
+    this.quotaBytes = services.quotaBytes();
+    this.inFlight = services.inFlight();
+    this.slots = services.slots();
+    this.limits = services.limits();
   }
 
   /**
@@ -301,23 +285,7 @@ public final class UploadHandler {
                             + " bytes leaves for it"),
             metrics);
     // the user's upload rate: the request is paused while the user is over it
-    Pipe<Buffer> pipe = limits.throttleUpload(caller.userId(), request).pipe().endOnFailure(false);
-    // A pipe only learns of failed writes; a store that fails while the request is paused for
-    // backpressure would leave it waiting for a drain forever.
-    StorageFailure storageFailure = new StorageFailure();
-    sink.exceptionHandler(
-        e -> {
-          storageFailure.cause = e;
-          pipe.close();
-        });
-    return pipe.to(sink)
-        .andThen(
-            piped -> {
-              // the pipe is over: nothing may resume the request any more
-              sink.drainHandler(null);
-              sink.exceptionHandler(null);
-            })
-        .recover(e -> Future.failedFuture(storageFailure.cause != null ? storageFailure.cause : e))
+    return BodyPipe.into(limits.throttleUpload(caller.userId(), request), sink)
         .compose(
             v -> {
               String actual = sink.sha256Hex();
@@ -338,14 +306,7 @@ public final class UploadHandler {
   /** Waits for a clean-up at most {@link #CLEANUP_WAIT_MS}; it keeps running after that. */
   private Future<Void> cleanUp(RoutingContext ctx, Future<Void> cleanup) {
     inFlight.track(cleanup);
-    Promise<Void> waited = Promise.promise();
-    cleanup.onComplete(done -> waited.tryComplete());
-    long timer = ctx.vertx().setTimer(CLEANUP_WAIT_MS, t -> waited.tryComplete());
-    return waited.future().onComplete(done -> ctx.vertx().cancelTimer(timer));
-  }
-
-  private static final class StorageFailure {
-    private Throwable cause;
+    return Waiting.atMost(ctx.vertx(), cleanup, CLEANUP_WAIT_MS);
   }
 
   /**
@@ -428,49 +389,6 @@ public final class UploadHandler {
     if (failure instanceof ApiException api && api.status() == 412) {
       metrics.conflict("rejected");
     }
-    if (isClientGone(failure) || ctx.response().closed()) {
-      metrics.uploadFailed(
-          inFlight.isDraining() ? UploadFailure.SHUTDOWN : UploadFailure.CLIENT_ABORT);
-      LOG.debug("upload ended by the client: {}", failure.toString());
-      return;
-    }
-    if (failure instanceof ApiException api) {
-      metrics.uploadFailed(reasonOf(api));
-      ctx.fail(api);
-    } else if (failure instanceof ObjectStoreException) {
-      metrics.uploadFailed(UploadFailure.STORAGE);
-      LOG.warn("upload failed in the object store: {}", failure.getMessage());
-      ctx.fail(
-          ApiException.unavailable(
-              "storage-unavailable",
-              "the object store failed while receiving the upload; nothing was committed, retry"
-                  + " later",
-              STORAGE_RETRY_AFTER_SECONDS));
-    } else {
-      metrics.uploadFailed(UploadFailure.STORAGE);
-      ctx.fail(failure);
-    }
-  }
-
-  private static UploadFailure reasonOf(ApiException e) {
-    return switch (e.status()) {
-      case 412, 409 -> UploadFailure.PRECONDITION;
-      case 413 -> UploadFailure.TOO_LARGE;
-      case 507 -> UploadFailure.QUOTA;
-      case 429 -> UploadFailure.LIMITED;
-      case 400 ->
-          e.key().equals("digest-mismatch")
-              ? UploadFailure.DIGEST_MISMATCH
-              : UploadFailure.BAD_REQUEST;
-      case 503 ->
-          e.key().equals("upload-queue-full") ? UploadFailure.LIMITED : UploadFailure.METADATA;
-      default -> e.status() >= 500 ? UploadFailure.METADATA : UploadFailure.BAD_REQUEST;
-    };
-  }
-
-  private static boolean isClientGone(Throwable e) {
-    return e instanceof HttpClosedException
-        || e instanceof StreamResetException
-        || e instanceof IOException;
+    UploadFailures.answer(ctx, failure, metrics, inFlight.isDraining());
   }
 }

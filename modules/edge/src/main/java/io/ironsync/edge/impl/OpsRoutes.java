@@ -15,6 +15,7 @@ import io.ironsync.metadata.RestoreRequest;
 import io.ironsync.metadata.VersionList;
 import io.ironsync.metadata.VersionsRequest;
 import io.ironsync.upload.BatchUploads;
+import io.ironsync.upload.Preconditions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -52,7 +53,7 @@ public final class OpsRoutes {
     batches
         .receive(ctx.request(), caller)
         .onSuccess(result -> json(ctx, 200, batchJson(result)))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> batches.fail(ctx, failure));
   }
 
   /** {@code POST /v1/ops/move {from, to, ifMatch?}} → the moved files as journal entries. */
@@ -148,7 +149,7 @@ public final class OpsRoutes {
               null,
               number.longValue(),
               digest,
-              precondition(json.getValue("ifMatch"), json.getValue("ifNoneMatch"))));
+              Preconditions.fromFields(json.getValue("ifMatch"), json.getValue("ifNoneMatch"))));
     }
     metadata
         .commitBatch(new BatchCommitRequest(caller, batch, quotaBytes))
@@ -235,31 +236,7 @@ public final class OpsRoutes {
   }
 
   private static Precondition ifMatch(Object etag) {
-    return precondition(etag, null);
-  }
-
-  private static Precondition precondition(Object ifMatch, Object ifNoneMatch) {
-    if (ifMatch != null && !(ifMatch instanceof String)) {
-      throw ApiException.badRequest("invalid-precondition", "ifMatch must be an etag string");
-    }
-    if (ifNoneMatch != null && !"*".equals(ifNoneMatch)) {
-      throw ApiException.badRequest("invalid-precondition", "ifNoneMatch can only be \"*\"");
-    }
-    if (ifMatch != null && ifNoneMatch != null) {
-      throw ApiException.badRequest(
-          "invalid-precondition", "send either ifMatch or ifNoneMatch, not both");
-    }
-    if (ifNoneMatch != null) {
-      return new Precondition.IfNoneExists();
-    }
-    if (ifMatch != null) {
-      String etag = ((String) ifMatch).replace("\"", "");
-      if (etag.isEmpty()) {
-        throw ApiException.badRequest("invalid-precondition", "ifMatch must not be empty");
-      }
-      return new Precondition.IfMatch(etag);
-    }
-    return Precondition.NONE;
+    return Preconditions.fromFields(etag, null);
   }
 
   private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {

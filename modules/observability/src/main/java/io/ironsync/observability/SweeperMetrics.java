@@ -1,0 +1,21 @@
+package io.ironsync.observability;
+
+/** What the background sweepers report. */
+public interface SweeperMetrics {
+
+  /** What a retention run removes, used as tag values. */
+  String VERSIONS = "versions";
+
+  String JOURNAL_ROWS = "journal_rows";
+
+  String OBJECTS = "objects";
+
+  /** A retention run ended; {@code ok} is false when it failed part-way. */
+  void retentionRun(boolean ok);
+
+  /** A retention step removed {@code count} of {@code what} (a tag value above). */
+  void retentionRemoved(String what, long count);
+
+  /** An object past its retention could not be deleted (it is left for the orphan sweep). */
+  void retentionDeleteFailed();
+}
