@@ -1,5 +1,6 @@
 package io.ironsync.notify;
 
+import io.ironsync.notify.impl.RelayProducer;
 import io.ironsync.observability.SyncMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,8 +37,6 @@ public final class KafkaRelay {
   private static final Duration LAG_INTERVAL = Duration.ofSeconds(10);
   // batches still unsent by then are dropped; devices find those changes in the journal
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  // well below Kafka's 1 MiB record limit even with long paths
-  private static final int MAX_CHANGES_PER_RECORD = 100;
 
   /**
    * @param bootstrapServers Kafka's {@code bootstrap.servers}
@@ -51,7 +49,7 @@ public final class KafkaRelay {
   private final String nodeId;
   private final SyncMetrics metrics;
   private final AtomicLong lag = new AtomicLong();
-  private KafkaProducer<String, String> producer;
+  private RelayProducer producer;
   private KafkaConsumer<String, String> consumer;
   private Set<TopicPartition> partitions = Set.of();
   private long lagTimer = -1;
@@ -79,7 +77,11 @@ public final class KafkaRelay {
         .compose(created -> relay.startConsumer())
         .map(
             started -> {
-              relay.producer = KafkaProducer.create(vertx, relay.producerConfig());
+              relay.producer =
+                  new RelayProducer(
+                      KafkaProducer.create(vertx, relay.producerConfig()),
+                      settings.topic(),
+                      metrics);
               metrics.watchRelayLag(relay.lag::get);
               relay.lagTimer = vertx.setPeriodic(LAG_INTERVAL.toMillis(), id -> relay.measureLag());
               return relay;
@@ -88,32 +90,11 @@ public final class KafkaRelay {
   }
 
   /**
-   * Sends a batch for the other nodes; a failure is counted and logged, never thrown. A large batch
-   * (a folder move, a batch commit) travels as its last change alone: devices elsewhere see the gap
-   * and read the rest from the journal, so records stay small whatever the batch.
+   * Sends a batch for the other nodes; a failure is counted and logged, never thrown. Call on the
+   * context that started the relay.
    */
   public void send(ChangeBatch batch) {
-    ChangeBatch relayed =
-        batch.changes().size() <= MAX_CHANGES_PER_RECORD
-            ? batch
-            : new ChangeBatch(
-                batch.userId(),
-                List.of(batch.changes().get(batch.changes().size() - 1)),
-                batch.origin());
-    producer
-        .send(
-            KafkaProducerRecord.create(
-                settings.topic(), relayed.userId(), relayed.toJson().encode()))
-        .onComplete(
-            sent -> {
-              metrics.relayProduced(sent.succeeded());
-              if (sent.failed()) {
-                log.warn(
-                    "change batch not relayed to other nodes (their devices catch up by cursor):"
-                        + " {}",
-                    sent.cause().toString());
-              }
-            });
+    producer.send(batch);
   }
 
   /** Succeeds when the broker answers with the change topic's partitions. */
