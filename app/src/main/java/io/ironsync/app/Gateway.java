@@ -204,6 +204,7 @@ public final class Gateway {
                       HubSettings.defaults().maxHeld()),
                   config.sync().longPollBackoffAbove(),
                   longPollLimit(config.http().idleTimeout()),
+                  config.sync().maxStreamsPerUser(),
                   observability.sync()),
               config.limits().quotaBytes());
       List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();

@@ -130,10 +130,12 @@ final class PushClient implements AutoCloseable {
                 })
             .recover(
                 failure -> {
-                  client.status =
-                      failure instanceof io.vertx.core.http.UpgradeRejectedException rejected
-                          ? rejected.getStatus()
-                          : -1;
+                  if (failure instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+                    client.status = rejected.getStatus();
+                    client.refusal = problemOf(rejected.getBody());
+                  } else {
+                    client.status = -1;
+                  }
                   return Future.<Void>succeededFuture();
                 });
     ApiClient.await(opened);
@@ -142,6 +144,18 @@ final class PushClient implements AutoCloseable {
 
   int status() {
     return status;
+  }
+
+  /** The problem a refused upgrade answered with, when it carried one. */
+  private static JsonObject problemOf(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    try {
+      return body.toJsonObject();
+    } catch (io.vertx.core.json.DecodeException e) {
+      return null;
+    }
   }
 
   JsonObject refusal() {
@@ -194,9 +208,19 @@ final class PushClient implements AutoCloseable {
     vertx.runOnContext(v -> disconnect.run());
   }
 
+  /**
+   * Drops the connection first: closing the client alone would wait, as Vert.x's graceful close
+   * does, for a stream that never ends on its own.
+   */
   @Override
   public void close() {
-    ApiClient.await(vertx.close());
+    Promise<Void> dropped = Promise.promise();
+    vertx.runOnContext(
+        v -> {
+          disconnect.run();
+          dropped.complete();
+        });
+    ApiClient.await(dropped.future().compose(v -> vertx.close()));
   }
 
   /** Splits a text/event-stream into events; comments count as heartbeats. */

@@ -3,6 +3,7 @@ package io.ironsync.app;
 import io.ironsync.auth.AuthKeys;
 import io.ironsync.auth.TokenIssuer;
 import io.ironsync.config.ConfigLoader;
+import io.ironsync.testkit.TcpProxy;
 import io.ironsync.testkit.TestPostgres;
 import io.ironsync.testkit.TestS3;
 import io.vertx.core.Vertx;
@@ -47,6 +48,24 @@ final class TestGateway implements AutoCloseable {
     String pgUrl = TestPostgres.shared().newDatabase();
     String bucket = store == Store.S3 ? TestS3.shared().newBucket() : null;
     return startNode(pgUrl, bucket, dataDir, extra);
+  }
+
+  /**
+   * A node that reaches PostgreSQL only through {@code pgProxy}, a {@link TcpProxy} in front of the
+   * shared server, so a test can cut the database off. {@link #pgUrl} and {@link #count} still go
+   * straight to the server.
+   */
+  static TestGateway startBehindPgProxy(
+      Store store, Path dataDir, TcpProxy pgProxy, Map<String, String> extra) {
+    String pgUrl = TestPostgres.shared().newDatabase();
+    String bucket = store == Store.S3 ? TestS3.shared().newBucket() : null;
+    Map<String, String> settings = new HashMap<>(extra);
+    settings.put(
+        "pg.url",
+        pgUrl.replace(
+            "@127.0.0.1:" + TestPostgres.shared().port() + "/",
+            "@127.0.0.1:" + pgProxy.port() + "/"));
+    return startNode(pgUrl, bucket, dataDir, settings);
   }
 
   /** Another node of the same service: same database and bucket as {@code first}. */

@@ -301,6 +301,12 @@ public final class ConfigKeys {
           ValueTypes.POSITIVE_INT,
           "10000",
           "waiting long-polls per event loop above which answers ask clients to back off");
+  public static final ConfigKey<Integer> SYNC_MAX_STREAMS_PER_USER =
+      key(
+          "sync.max-streams-per-user",
+          ValueTypes.POSITIVE_INT,
+          "32",
+          "push connections and long-polls one user may hold open on a node (429 beyond)");
 
   public static final ConfigKey<Duration> RETENTION_VERSIONS =
       key(
@@ -399,6 +405,7 @@ public final class ConfigKeys {
         SYNC_COALESCE_WINDOW,
         SYNC_HEARTBEAT,
         SYNC_LONGPOLL_BACKOFF_ABOVE,
+        SYNC_MAX_STREAMS_PER_USER,
         RETENTION_VERSIONS,
         RETENTION_JOURNAL,
         RETENTION_SWEEP_INTERVAL,

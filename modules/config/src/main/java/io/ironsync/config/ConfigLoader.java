@@ -242,7 +242,10 @@ public final class ConfigLoader {
               + "), or idle push connections are closed between heartbeats");
     }
     return new IronSyncConfig.Sync(
-        required(SYNC_COALESCE_WINDOW), heartbeat, required(SYNC_LONGPOLL_BACKOFF_ABOVE));
+        required(SYNC_COALESCE_WINDOW),
+        heartbeat,
+        required(SYNC_LONGPOLL_BACKOFF_ABOVE),
+        required(SYNC_MAX_STREAMS_PER_USER));
   }
 
   private IronSyncConfig.Http http() {

@@ -116,8 +116,13 @@ public record IronSyncConfig(
    * @param heartbeat silence after which a push connection gets a heartbeat
    * @param longPollBackoffAbove waiting long-polls per event loop above which answers carry a
    *     backoff
+   * @param maxStreamsPerUser push connections and long-polls one user may hold open on a node
    */
-  public record Sync(Duration coalesceWindow, Duration heartbeat, int longPollBackoffAbove) {}
+  public record Sync(
+      Duration coalesceWindow,
+      Duration heartbeat,
+      int longPollBackoffAbove,
+      int maxStreamsPerUser) {}
 
   /**
    * @param versions how long superseded revisions and deleted files stay restorable

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -250,5 +251,20 @@ class ConfigLoaderTest {
         .isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(ConfigLoader.fromMap(Map.of("retention.versions", "7d")).retention().versions())
         .isEqualTo(java.time.Duration.ofDays(7));
+  }
+
+  @Test
+  void the_stream_cap_per_user_defaults_to_32_and_must_be_positive() {
+    assertThat(ConfigLoader.fromMap(Map.of()).sync().maxStreamsPerUser()).isEqualTo(32);
+    assertThat(
+            ConfigLoader.load(null, Map.of("IRONSYNC_SYNC_MAX_STREAMS_PER_USER", "3"))
+                .sync()
+                .maxStreamsPerUser())
+        .isEqualTo(3);
+    for (String bad : List.of("0", "-1", "many")) {
+      assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("sync.max-streams-per-user", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("sync.max-streams-per-user");
+    }
   }
 }

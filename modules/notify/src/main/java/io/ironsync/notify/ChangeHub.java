@@ -78,10 +78,14 @@ public final class ChangeHub {
    * behind), or every change from now on when {@code after} is empty. Fails, having sent nothing,
    * when the position cannot be served (410 for a pruned one).
    *
+   * @param onClosed runs once when the feed has closed, whatever ended it; at once when the feed
+   *     cannot start
    * @return the feed, to {@link DeviceFeed#close()} when the connection ends
    */
-  public Future<DeviceFeed> connect(String userId, OptionalLong after, PushTarget target) {
+  public Future<DeviceFeed> connect(
+      String userId, OptionalLong after, PushTarget target, Runnable onClosed) {
     if (stopped) {
+      onClosed.run();
       return Future.failedFuture(stopping());
     }
     Set<DeviceFeed> userFeeds = feeds.computeIfAbsent(userId, id -> new LinkedHashSet<>());
@@ -94,8 +98,10 @@ public final class ChangeHub {
                 settings,
                 metrics,
                 () -> {
-                  metrics.pushClients(target.transport(), -1);
                   remove(feeds, userId, self[0]);
+                  onClosed.run();
+                  // last, so whoever sees the gauge drop can count on what closing released
+                  metrics.pushClients(target.transport(), -1);
                 }),
             userId,
             target);
@@ -190,25 +196,26 @@ public final class ChangeHub {
     }
 
     void finish(boolean changed) {
-      if (end()) {
-        answer.complete(changed);
-      }
+      settle(() -> answer.complete(changed));
     }
 
     void fail(Throwable failure) {
-      if (end()) {
-        answer.fail(failure);
-      }
+      settle(() -> answer.fail(failure));
     }
 
-    private boolean end() {
+    private void settle(Runnable answering) {
       if (answer.future().isComplete()) {
-        return false;
+        return;
       }
       vertx.cancelTimer(timer);
       remove(longPolls, userId, this);
-      metrics.longPolls(-1);
-      return true;
+      try {
+        answering.run();
+      } finally {
+        // after the answer's handlers ran, so whoever sees the gauge drop can count on what the
+        // long-poll held being released
+        metrics.longPolls(-1);
+      }
     }
   }
 }

@@ -33,6 +33,7 @@ public final class MetricNames {
   public static final String LONGPOLL_WAITING = "ironsync.longpoll.waiting";
   public static final String SYNC_BACKLOG = "ironsync.sync.backlog";
   public static final String SYNC_CONFLICTS = "ironsync.sync.conflicts";
+  public static final String SYNC_STREAMS_REFUSED = "ironsync.sync.streams.refused";
   public static final String RELAY_PRODUCED = "ironsync.relay.produced";
   public static final String RELAY_LATENCY = "ironsync.relay.latency";
   public static final String RELAY_CONSUMER_LAG = "ironsync.relay.consumer.lag";

@@ -11,6 +11,9 @@ public interface SyncMetrics {
 
   String WEBSOCKET = "websocket";
 
+  /** Long-polls, next to the push transports where a tag names how a device follows changes. */
+  String LONGPOLL = "longpoll";
+
   /** A push client of {@code transport} connected ({@code +1}) or left ({@code -1}). */
   void pushClients(String transport, int delta);
 
@@ -31,6 +34,12 @@ public interface SyncMetrics {
 
   /** A long-poll started waiting ({@code +1}) or was answered ({@code -1}). */
   void longPolls(int delta);
+
+  /**
+   * A stream ({@link #SSE}, {@link #WEBSOCKET} or {@link #LONGPOLL}) was refused because its user
+   * already holds as many as a node allows.
+   */
+  void streamRefused(String transport);
 
   /** How far behind the user's journal head a device's cursor was when it asked for changes. */
   void backlog(long entries);
@@ -60,6 +69,9 @@ public interface SyncMetrics {
 
         @Override
         public void longPolls(int delta) {}
+
+        @Override
+        public void streamRefused(String transport) {}
 
         @Override
         public void backlog(long entries) {}

@@ -9,6 +9,7 @@ import io.ironsync.metadata.SnapshotPage;
 import io.ironsync.metadata.SnapshotRequest;
 import io.ironsync.notify.ChangeHub;
 import io.ironsync.notify.Compaction;
+import io.ironsync.observability.SyncMetrics;
 import io.ironsync.sync.impl.SseTarget;
 import io.ironsync.sync.impl.WebSocketTarget;
 import io.vertx.core.Future;
@@ -36,6 +37,8 @@ public final class SyncEndpoints {
   // do not all come back at the same instant
   private static final double WAIT_JITTER = 0.1;
   private static final int BACKOFF_SECONDS = 10;
+  // a refused stream usually waits for one of the user's other devices to go away
+  private static final int STREAMS_RETRY_AFTER_SECONDS = 10;
 
   private final SyncService service;
   private final ChangeHub hub;
@@ -91,6 +94,7 @@ public final class SyncEndpoints {
     int seconds = intParam(ctx, "timeout", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS);
     long asked = Math.min(seconds * 1000L, service.longPollLimit().toMillis());
     long millis = (long) (asked * (1 - ThreadLocalRandom.current().nextDouble(WAIT_JITTER)));
+    StreamSlots.Slot slot = takeSlot(caller.userId(), SyncMetrics.LONGPOLL);
     boolean crowded = waiting >= service.longPollBackoffAbove();
     ChangeHub.Waiting wait =
         hub.awaitChange(caller.userId(), cursor.seq(), Duration.ofMillis(millis));
@@ -105,6 +109,7 @@ public final class SyncEndpoints {
         .onComplete(
             done -> {
               waiting--;
+              slot.release();
               if (done.failed()) {
                 ctx.fail(done.cause());
                 return;
@@ -120,8 +125,11 @@ public final class SyncEndpoints {
   /** {@code GET /v1/events}: Server-Sent Events, resuming after {@code Last-Event-ID}. */
   public void events(RoutingContext ctx, Caller caller) {
     OptionalLong after = resumePosition(ctx.request());
+    StreamSlots.Slot slot = takeSlot(caller.userId(), SyncMetrics.SSE);
     SseTarget target = new SseTarget(ctx, caller.userId());
-    hub.connect(caller.userId(), after, target).onSuccess(target::opened).onFailure(ctx::fail);
+    hub.connect(caller.userId(), after, target, slot::release)
+        .onSuccess(target::opened)
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -139,6 +147,7 @@ public final class SyncEndpoints {
           "/v1/ws is a WebSocket: send an HTTP/1.1 request with Upgrade: websocket");
     }
     OptionalLong after = resumePosition(request);
+    StreamSlots.Slot slot = takeSlot(caller.userId(), SyncMetrics.WEBSOCKET);
     Future<Void> checked =
         after.isPresent()
             ? service
@@ -151,11 +160,36 @@ public final class SyncEndpoints {
         .onSuccess(
             socket -> {
               WebSocketTarget target = new WebSocketTarget(socket, caller.userId());
-              hub.connect(caller.userId(), after, target)
+              hub.connect(caller.userId(), after, target, slot::release)
                   .onSuccess(target::opened)
                   .onFailure(target::refused);
             })
-        .onFailure(ctx::fail);
+        .onFailure(
+            failure -> {
+              slot.release();
+              ctx.fail(failure);
+            });
+  }
+
+  /**
+   * A place for one more stream of the user on this node; 429 {@code too-many-streams} when they
+   * hold the most allowed already. Push connections and long-polls count alike.
+   */
+  private StreamSlots.Slot takeSlot(String userId, String transport) {
+    return service
+        .streams()
+        .tryTake(userId)
+        .orElseThrow(
+            () -> {
+              service.metrics().streamRefused(transport);
+              return ApiException.tooManyRequests(
+                  "too-many-streams",
+                  "this account already holds "
+                      + service.streams().maxPerUser()
+                      + " sync streams (push connections and long-polls) on this node; close one"
+                      + " before opening another",
+                  STREAMS_RETRY_AFTER_SECONDS);
+            });
   }
 
   private JsonObject listing(String userId, SnapshotPage page, long startedAt) {

@@ -16,13 +16,33 @@ import java.time.Duration;
  *     back off
  * @param longPollLimit the longest a long-poll really waits, whatever the client asks: below the
  *     idle timeout, which would otherwise close the silent connection first
+ * @param streams the push connections and long-polls each user holds open, counted over every event
+ *     loop of the node
  */
 public record SyncService(
     MetadataClient metadata,
     HubSettings hub,
     int longPollBackoffAbove,
     Duration longPollLimit,
+    StreamSlots streams,
     SyncMetrics metrics) {
+
+  /** With a fresh count of streams that lets each user hold {@code maxStreamsPerUser}. */
+  public SyncService(
+      MetadataClient metadata,
+      HubSettings hub,
+      int longPollBackoffAbove,
+      Duration longPollLimit,
+      int maxStreamsPerUser,
+      SyncMetrics metrics) {
+    this(
+        metadata,
+        hub,
+        longPollBackoffAbove,
+        longPollLimit,
+        new StreamSlots(maxStreamsPerUser),
+        metrics);
+  }
 
   /** Call on the event loop that serves the routes; the hub listens for changes from then on. */
   public Future<SyncEndpoints> attach(Vertx vertx) {

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 public final class MicrometerSyncMetrics implements SyncMetrics {
 
   private static final List<String> TRANSPORTS = List.of(SSE, WEBSOCKET);
+  private static final List<String> STREAMS = List.of(SSE, WEBSOCKET, LONGPOLL);
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> clients;
@@ -29,6 +30,7 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
   private final Timer latency;
   private final Counter coalesced;
   private final AtomicLong longPolls = new AtomicLong();
+  private final Map<String, Counter> streamsRefused;
   private final DistributionSummary backlog;
   private final Counter produced;
   private final Counter produceFailures;
@@ -68,6 +70,14 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
     Gauge.builder(LONGPOLL_WAITING, longPolls, AtomicLong::get)
         .description("Long-polls waiting for a change")
         .register(registry);
+    this.streamsRefused =
+        perValue(
+            STREAMS,
+            transport ->
+                Counter.builder(SYNC_STREAMS_REFUSED)
+                    .description("Sync streams refused because their user held the most allowed")
+                    .tag(TAG_TRANSPORT, transport)
+                    .register(registry));
     this.backlog =
         DistributionSummary.builder(SYNC_BACKLOG)
             .description("Journal entries a device was behind when it asked for changes")
@@ -136,6 +146,11 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
   @Override
   public void longPolls(int delta) {
     longPolls.addAndGet(delta);
+  }
+
+  @Override
+  public void streamRefused(String transport) {
+    streamsRefused.get(transport).increment();
   }
 
   @Override
