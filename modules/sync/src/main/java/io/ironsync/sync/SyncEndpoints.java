@@ -2,6 +2,7 @@ package io.ironsync.sync;
 
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.Caller;
+import io.ironsync.domain.QueryParams;
 import io.ironsync.metadata.Change;
 import io.ironsync.metadata.ChangesPage;
 import io.ironsync.metadata.ChangesRequest;
@@ -57,7 +58,9 @@ public final class SyncEndpoints {
   /** {@code GET /v1/changes?cursor=&limit=}. */
   public void changes(RoutingContext ctx, Caller caller) {
     String userId = caller.userId();
-    int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    int limit =
+        QueryParams.wholeNumber(
+            "limit", ctx.request().getParam("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
     String text = ctx.request().getParam("cursor");
     Cursor cursor = text == null || text.isEmpty() ? null : Cursor.decode(text, userId);
     Future<JsonObject> answer;
@@ -91,7 +94,13 @@ public final class SyncEndpoints {
           "missing-cursor", "a long-poll needs the cursor of the last /v1/changes answer");
     }
     Cursor cursor = Cursor.decode(text, caller.userId());
-    int seconds = intParam(ctx, "timeout", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS);
+    int seconds =
+        QueryParams.wholeNumber(
+            "timeout",
+            ctx.request().getParam("timeout"),
+            DEFAULT_WAIT_SECONDS,
+            1,
+            MAX_WAIT_SECONDS);
     long asked = Math.min(seconds * 1000L, service.longPollLimit().toMillis());
     long millis = (long) (asked * (1 - ThreadLocalRandom.current().nextDouble(WAIT_JITTER)));
     StreamSlots.Slot slot = takeSlot(caller.userId(), SyncMetrics.LONGPOLL);
@@ -243,23 +252,5 @@ public final class SyncEndpoints {
     throw ApiException.badRequest(
         "invalid-event-id",
         "Last-Event-ID must be the id of an event received, got '" + text + "'");
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String text = ctx.request().getParam(name);
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.badRequest(
-        "invalid-" + name,
-        name + " must be between " + min + " and " + max + ", got '" + text + "'");
   }
 }

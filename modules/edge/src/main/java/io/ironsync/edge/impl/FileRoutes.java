@@ -2,6 +2,7 @@ package io.ironsync.edge.impl;
 
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.FilePath;
+import io.ironsync.domain.QueryParams;
 import io.ironsync.domain.Revisions;
 import io.ironsync.metadata.DeleteRequest;
 import io.ironsync.metadata.FileQuery;
@@ -90,20 +91,8 @@ public final class FileRoutes {
   }
 
   private static int pageSize(RoutingContext ctx) {
-    String limit = ctx.request().getParam("limit");
-    if (limit == null) {
-      return DEFAULT_PAGE_SIZE;
-    }
-    try {
-      int value = Integer.parseInt(limit);
-      if (value >= 1 && value <= MAX_PAGE_SIZE) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw ApiException.badRequest(
-        "invalid-limit", "limit must be a whole number from 1 to " + MAX_PAGE_SIZE);
+    return QueryParams.wholeNumber(
+        "limit", ctx.request().getParam("limit"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
   }
 
   private static ListOrder order(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package io.ironsync.edge.impl;
 import io.ironsync.domain.ApiException;
 import io.ironsync.domain.Caller;
 import io.ironsync.domain.FilePath;
+import io.ironsync.domain.QueryParams;
 import io.ironsync.metadata.BatchCommitRequest;
 import io.ironsync.metadata.BatchCommitRequest.BatchItem;
 import io.ironsync.metadata.BatchCommitResult;
@@ -75,12 +76,16 @@ public final class OpsRoutes {
 
   /** {@code GET /v1/versions/{path}?limit=&before=} → revisions, newest first. */
   public void versions(RoutingContext ctx, FilePath path) {
-    int limit = intParam(ctx, "limit", DEFAULT_VERSIONS, 1, MAX_VERSIONS);
+    int limit =
+        QueryParams.wholeNumber(
+            "limit", ctx.request().getParam("limit"), DEFAULT_VERSIONS, 1, MAX_VERSIONS);
     String before = ctx.request().getParam("before");
     OptionalLong beforeRev =
         before == null
             ? OptionalLong.empty()
-            : OptionalLong.of(intParam(ctx, "before", 0, 2, Integer.MAX_VALUE));
+            : OptionalLong.of(
+                QueryParams.wholeNumber(
+                    "before", ctx.request().getParam("before"), 0, 2, Integer.MAX_VALUE));
     metadata
         .versions(new VersionsRequest(RequestContext.caller(ctx).userId(), path, limit, beforeRev))
         .onSuccess(list -> json(ctx, 200, versionsJson(path, list)))
@@ -237,23 +242,6 @@ public final class OpsRoutes {
 
   private static Precondition ifMatch(Object etag) {
     return Preconditions.fromFields(etag, null);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String text = ctx.request().getParam(name);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.badRequest(
-        "invalid-" + name, name + " must be a whole number from " + min + " to " + max);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
