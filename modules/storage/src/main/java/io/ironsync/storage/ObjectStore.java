@@ -1,6 +1,7 @@
 package io.ironsync.storage;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -29,6 +30,25 @@ public interface ObjectStore {
    * Fails with {@link ObjectStoreException#isNotFound()} when the key does not exist.
    */
   Future<BlobReader> read(String key, ByteRange range);
+
+  /**
+   * Continues a resumable upload of the object {@code key} from {@code state} ({@link
+   * ResumableSink#emptyState()} for a new one). Whatever the state holds is part of the object; the
+   * sink takes the bytes that follow.
+   */
+  Future<ResumableSink> resume(String key, JsonObject state);
+
+  /**
+   * Frees what {@code before} needed and {@code after}, a later state of the same upload, does not.
+   * Call once {@code after} is saved; {@code before} is unusable afterwards.
+   */
+  Future<Void> releaseSuperseded(JsonObject before, JsonObject after);
+
+  /**
+   * Drops everything a resumable upload stored under {@code state}: the upload can no longer be
+   * continued. Never touches a completed object.
+   */
+  Future<Void> discard(String key, JsonObject state);
 
   /** Removes a blob; removing a missing key succeeds. */
   Future<Void> delete(String key);

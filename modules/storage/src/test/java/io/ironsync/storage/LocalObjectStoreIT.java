@@ -39,7 +39,7 @@ class LocalObjectStoreIT extends ObjectStoreContract {
       return files
           .filter(Files::isRegularFile)
           .map(file -> root().relativize(file).toString())
-          .filter(key -> !key.startsWith(".tmp/"))
+          .filter(key -> !key.startsWith(".tmp/") && !key.startsWith(".uploads/"))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -48,8 +48,9 @@ class LocalObjectStoreIT extends ObjectStoreContract {
 
   @Override
   protected List<String> unfinishedUploads() {
-    try (Stream<Path> files = Files.list(root().resolve(".tmp"))) {
-      return files.map(Path::toString).toList();
+    try (Stream<Path> temp = Files.list(root().resolve(".tmp"));
+        Stream<Path> uploads = Files.list(root().resolve(".uploads"))) {
+      return Stream.concat(temp, uploads).map(Path::toString).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,12 +6,14 @@ import io.ironsync.storage.BlobSink;
 import io.ironsync.storage.ByteRange;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStoreException;
+import io.ironsync.storage.ResumableSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystemException;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -37,12 +39,17 @@ public final class LocalObjectStore implements ObjectStore {
 
   static final String STORE = "local";
   static final String TEMP_DIR = ".tmp";
+
+  /** Files of resumable uploads; unlike temp files they outlive a restart. */
+  static final String UPLOADS_DIR = ".uploads";
+
   private static final String WORKERS = "ironsync-local-store";
   private static final int WORKER_THREADS = 4;
 
   private final Vertx vertx;
   private final Path root;
   private final Path temp;
+  private final Path uploads;
   private final boolean fsync;
   private final WorkerExecutor workers;
   private final StorageMetrics metrics;
@@ -51,6 +58,7 @@ public final class LocalObjectStore implements ObjectStore {
     this.vertx = vertx;
     this.root = root;
     this.temp = root.resolve(TEMP_DIR);
+    this.uploads = root.resolve(UPLOADS_DIR);
     this.fsync = fsync;
     this.workers = vertx.createSharedWorkerExecutor(WORKERS, WORKER_THREADS);
     this.metrics = metrics;
@@ -68,6 +76,7 @@ public final class LocalObjectStore implements ObjectStore {
         .blocking(
             () -> {
               Files.createDirectories(store.temp);
+              Files.createDirectories(store.uploads);
               try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.temp)) {
                 for (Path leftover : leftovers) {
                   Files.deleteIfExists(leftover);
@@ -109,6 +118,77 @@ public final class LocalObjectStore implements ObjectStore {
             tempFile.toString(), new OpenOptions().setRead(false).setWrite(true).setCreateNew(true))
         .<BlobSink>map(file -> new LocalSink(this, key, expectedSize, file, tempFile, target))
         .recover(e -> Future.failedFuture(failure("cannot create blob " + key, e)));
+  }
+
+  @Override
+  public Future<ResumableSink> resume(String key, JsonObject state) {
+    Path target;
+    Path file;
+    try {
+      target = path(key);
+      file = uploadFile(state);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    long size = ResumableSink.storedBytes(state);
+    return blocking(
+            () -> {
+              if (size == 0) {
+                Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
+                    .close();
+              }
+              try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                if (channel.size() < size) {
+                  throw new IOException(
+                      "upload file "
+                          + file
+                          + " holds "
+                          + channel.size()
+                          + " of "
+                          + size
+                          + " bytes");
+                }
+                // bytes past the saved size were never checkpointed
+                channel.truncate(size);
+              }
+            })
+        .compose(
+            v ->
+                vertx
+                    .fileSystem()
+                    .open(file.toString(), new OpenOptions().setRead(false).setWrite(true)))
+        .<ResumableSink>map(
+            opened -> new LocalSink(this, key, opened.setWritePos(size), file, target, size))
+        .recover(e -> Future.failedFuture(failure("cannot resume blob " + key, e)));
+  }
+
+  /** The upload's file: named in its state, or a new name for a new upload. */
+  private Path uploadFile(JsonObject state) {
+    String name = state.getString("file");
+    if (name == null) {
+      return uploads.resolve(UUID.randomUUID().toString());
+    }
+    if (!name.matches("[0-9a-f-]{36}")) {
+      throw new IllegalArgumentException("not an upload file name: " + name);
+    }
+    return uploads.resolve(name);
+  }
+
+  @Override
+  public Future<Void> releaseSuperseded(JsonObject before, JsonObject after) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> discard(String key, JsonObject state) {
+    try {
+      return state.getString("file") == null
+          ? Future.succeededFuture()
+          : discard(uploadFile(state))
+              .recover(e -> Future.failedFuture(failure("cannot discard upload of " + key, e)));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   @Override

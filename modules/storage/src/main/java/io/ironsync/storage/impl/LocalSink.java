@@ -2,18 +2,24 @@ package io.ironsync.storage.impl;
 
 import io.ironsync.storage.BlobSink;
 import io.ironsync.storage.ObjectStoreException;
+import io.ironsync.storage.ResumableSink;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * A blob being written to a temp file; {@link #end()} moves it under its key. Backpressure is the
  * file's write queue. Used from the context that created it.
+ *
+ * <p>As a {@link ResumableSink} the file is the upload's own, kept across sinks: it was cut back to
+ * the saved size before this sink opened it, {@link #checkpoint()} forces it to disk, and {@link
+ * #abort()} leaves it (bytes past the saved size are cut off by the next sink).
  */
-final class LocalSink implements BlobSink {
+final class LocalSink implements ResumableSink {
 
   private final LocalObjectStore store;
   private final String key;
@@ -22,6 +28,9 @@ final class LocalSink implements BlobSink {
   private final Path tempFile;
   private final Path target;
   private final long start = System.nanoTime();
+  private final boolean resumable;
+  private final long startSize;
+  private boolean checkpointing;
 
   private long written;
   private Future<Void> publishing;
@@ -44,7 +53,50 @@ final class LocalSink implements BlobSink {
     this.file = file;
     this.tempFile = tempFile;
     this.target = target;
+    this.resumable = false;
+    this.startSize = 0;
     file.exceptionHandler(this::fail);
+  }
+
+  /** A resumable sink appending to an upload's file that holds {@code startSize} bytes. */
+  LocalSink(
+      LocalObjectStore store,
+      String key,
+      AsyncFile file,
+      Path uploadFile,
+      Path target,
+      long startSize) {
+    this.store = store;
+    this.key = key;
+    this.expectedSize = -1;
+    this.file = file;
+    this.tempFile = uploadFile;
+    this.target = target;
+    this.resumable = true;
+    this.startSize = startSize;
+    file.exceptionHandler(this::fail);
+  }
+
+  @Override
+  public Future<JsonObject> checkpoint() {
+    if (!resumable) {
+      return Future.failedFuture(new IllegalStateException("blob " + key + " is not resumable"));
+    }
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return Future.failedFuture(new IllegalStateException("blob " + key + " has ended"));
+    }
+    checkpointing = true;
+    Future<Void> durable = store.fsync() ? file.flush() : Future.succeededFuture();
+    publishing = durable.compose(v -> file.close());
+    ended = publishing.recover(this::failWith);
+    return ended.map(
+        v ->
+            new JsonObject()
+                .put("size", startSize + written)
+                .put("file", tempFile.getFileName().toString()));
   }
 
   @Override
@@ -163,7 +215,7 @@ final class LocalSink implements BlobSink {
     cleanup =
         settled
             .compose(v -> closeFile())
-            .compose(v -> store.discard(tempFile, target))
+            .compose(v -> discardFiles())
             .recover(
                 e ->
                     Future.failedFuture(
@@ -174,6 +226,17 @@ final class LocalSink implements BlobSink {
     if (drainHandler != null) {
       drainHandler.handle(null);
     }
+  }
+
+  /**
+   * What a stopped sink removes: its temp file and anything published. A resumable sink keeps the
+   * upload's file, which stays valid up to its saved size.
+   */
+  private Future<Void> discardFiles() {
+    if (!resumable) {
+      return store.discard(tempFile, target);
+    }
+    return publishing != null && !checkpointing ? store.discard(target) : Future.succeededFuture();
   }
 
   private Future<Void> failWith(Throwable cause) {

@@ -3,14 +3,18 @@ package io.ironsync.storage.impl;
 import io.ironsync.storage.BlobSink;
 import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStoreException;
+import io.ironsync.storage.ResumableSink;
 import io.minio.messages.Part;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A blob of unknown (or more than single-PUT) size, uploaded as a multipart upload with a fixed
@@ -31,11 +35,22 @@ import java.util.List;
  * more (S3 may otherwise keep a part that finished after the abort), and deletes the object if the
  * final request had been sent.
  *
+ * <p>As a {@link ResumableSink} it continues a multipart upload from saved parts. A {@link
+ * #checkpoint()} stores the bytes that do not fill a part as a small "tail" object, which the next
+ * sink reads back as its first bytes; failures then never abort the multipart upload (its saved
+ * parts belong to the upload, not to this sink) but only drop what this sink added.
+ *
  * <p>Used from one context: the one that created it.
  */
-final class S3MultipartSink implements BlobSink {
+final class S3MultipartSink implements ResumableSink {
 
   static final int MAX_PARTS = 10_000;
+
+  /** A part stored in S3: enough to complete the upload and to know its size. */
+  record StoredPart(int number, String etag, long size) {}
+
+  /** Where a resumable upload stands: its multipart upload (if created yet) and saved parts. */
+  record Resumption(String uploadId, List<StoredPart> parts) {}
 
   private final S3Operations s3;
   private final String key;
@@ -53,7 +68,12 @@ final class S3MultipartSink implements BlobSink {
   private PartBuffer current;
   private byte[] recycled;
   private int nextPartNumber = 1;
-  private final List<Part> parts = new ArrayList<>();
+  private final List<StoredPart> parts = new ArrayList<>();
+  private final boolean resumable;
+  private boolean checkpointing;
+  private boolean createdUploadHere;
+  private String tailKey;
+  private long tailSize;
   private Future<String> uploadId;
   private Future<Void> inFlight;
   private long written;
@@ -75,6 +95,22 @@ final class S3MultipartSink implements BlobSink {
     this.expectedSize = expectedSize;
     this.partSize = partSize;
     this.budget = budget;
+    this.resumable = false;
+  }
+
+  /** A resumable sink continuing from {@code from}; its tail is written to it by the store. */
+  S3MultipartSink(S3Operations s3, String key, int partSize, BufferBudget budget, Resumption from) {
+    this.s3 = s3;
+    this.key = key;
+    this.expectedSize = -1;
+    this.partSize = partSize;
+    this.budget = budget;
+    this.resumable = true;
+    this.parts.addAll(from.parts());
+    this.nextPartNumber = parts.isEmpty() ? 1 : parts.get(parts.size() - 1).number() + 1;
+    if (from.uploadId() != null) {
+      this.uploadId = Future.succeededFuture(from.uploadId());
+    }
   }
 
   @Override
@@ -119,6 +155,45 @@ final class S3MultipartSink implements BlobSink {
     ended = Promise.promise();
     pump();
     return ended.future();
+  }
+
+  @Override
+  public Future<JsonObject> checkpoint() {
+    if (!resumable) {
+      return Future.failedFuture(new IllegalStateException("blob " + key + " is not resumable"));
+    }
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (ended != null) {
+      return Future.failedFuture(new IllegalStateException("blob " + key + " has ended"));
+    }
+    checkpointing = true;
+    ended = Promise.promise();
+    pump();
+    return ended.future().map(v -> state());
+  }
+
+  /** The saved state: parts in order, the tail, and the bytes they hold together. */
+  private JsonObject state() {
+    JsonArray saved = new JsonArray();
+    long size = tailSize;
+    for (StoredPart part : parts) {
+      saved.add(
+          new JsonObject()
+              .put("n", part.number())
+              .put("etag", part.etag())
+              .put("size", part.size()));
+      size += part.size();
+    }
+    JsonObject state = new JsonObject().put("size", size).put("parts", saved);
+    if (uploadId != null) {
+      state.put("uploadId", uploadId.result());
+    }
+    if (tailKey != null) {
+      state.put("tailKey", tailKey).put("tailSize", tailSize);
+    }
+    return state;
   }
 
   @Override
@@ -223,13 +298,15 @@ final class S3MultipartSink implements BlobSink {
     int number = nextPartNumber++;
     if (uploadId == null) {
       uploadId = s3.createMultipart(key);
+      createdUploadHere = true;
     }
+    int length = part.length();
     Future<Void> upload =
         uploadId
-            .compose(id -> s3.uploadPart(key, id, number, part.bytes(), part.length()))
+            .compose(id -> s3.uploadPart(key, id, number, part.bytes(), length))
             .map(
                 etag -> {
-                  parts.add(new Part(number, etag));
+                  parts.add(new StoredPart(number, etag, length));
                   return null;
                 });
     inFlight = upload;
@@ -256,6 +333,10 @@ final class S3MultipartSink implements BlobSink {
 
   /** Called once every byte is in {@link #current} and no part is in flight. */
   private void finish() {
+    if (checkpointing) {
+      saveTail();
+      return;
+    }
     if (uploadId == null) {
       completion =
           current == null
@@ -265,11 +346,35 @@ final class S3MultipartSink implements BlobSink {
       sendCurrentPart();
       return;
     } else {
-      completion = uploadId.compose(id -> s3.completeMultipart(key, id, parts));
+      List<Part> all = parts.stream().map(p -> new Part(p.number(), p.etag())).toList();
+      completion = uploadId.compose(id -> s3.completeMultipart(key, id, all));
     }
     completion.onComplete(
         ar -> {
           completed = ar.succeeded();
+          if (failure != null) {
+            return;
+          }
+          if (ar.failed()) {
+            fail(ar.cause());
+            return;
+          }
+          releaseHeldArrays();
+          ended.tryComplete();
+        });
+  }
+
+  /** A checkpoint: the bytes that do not fill a part go to a new tail object. */
+  private void saveTail() {
+    if (current == null || current.length() == 0) {
+      completion = Future.succeededFuture();
+    } else {
+      tailKey = key + ".tail-" + UUID.randomUUID();
+      tailSize = current.length();
+      completion = s3.putBytes(tailKey, current.bytes(), current.length());
+    }
+    completion.onComplete(
+        ar -> {
           if (failure != null) {
             return;
           }
@@ -333,6 +438,20 @@ final class S3MultipartSink implements BlobSink {
 
   private Future<Void> cleanUp() {
     boolean mayBeStored = completion != null;
+    if (resumable) {
+      // the saved parts stay: only what this sink added goes (parts past the saved state are
+      // replaced by the next sink's or dropped with the upload), including a multipart upload it
+      // started, which no saved state knows of
+      String tail = tailKey;
+      return settled(inFlight)
+          .compose(v -> settled(completion))
+          .compose(v -> createdUploadHere ? abortUpload() : Future.succeededFuture())
+          .compose(
+              v ->
+                  tail != null
+                      ? s3.remove(tail)
+                      : mayBeStored && !checkpointing ? s3.remove(key) : Future.succeededFuture());
+    }
     return settled(inFlight)
         .compose(v -> settled(completion))
         .compose(v -> abortUpload())

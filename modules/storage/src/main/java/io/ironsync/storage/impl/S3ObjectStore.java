@@ -8,13 +8,20 @@ import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ByteRange;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStoreException;
+import io.ironsync.storage.ResumableSink;
 import io.minio.http.Method;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collector;
 
 /**
  * The production store: an S3-compatible bucket. Blobs of announced size up to {@link
@@ -109,6 +116,65 @@ public final class S3ObjectStore implements ObjectStore {
     }
     return Future.succeededFuture(
         new S3MultipartSink(s3, key, expectedSize, (int) s3.partSize(), budget));
+  }
+
+  @Override
+  public Future<ResumableSink> resume(String key, JsonObject state) {
+    S3MultipartSink.Resumption from;
+    try {
+      BlobKeys.validate(key);
+      from = resumption(state);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    S3MultipartSink sink = new S3MultipartSink(s3, key, (int) s3.partSize(), budget, from);
+    String tail = state.getString("tailKey");
+    if (tail == null) {
+      return Future.succeededFuture(sink);
+    }
+    // the tail is at most a part: read back whole, it becomes the start of the next part
+    return read(tail, null)
+        .compose(
+            reader -> {
+              Future<Buffer> bytes =
+                  reader.collect(
+                      Collector.of(Buffer::buffer, Buffer::appendBuffer, Buffer::appendBuffer));
+              reader.resume();
+              return bytes;
+            })
+        .compose(bytes -> sink.write(bytes))
+        .<ResumableSink>map(v -> sink)
+        .recover(e -> sink.abort().transform(aborted -> Future.failedFuture(e)));
+  }
+
+  private static S3MultipartSink.Resumption resumption(JsonObject state) {
+    List<S3MultipartSink.StoredPart> parts = new ArrayList<>();
+    JsonArray saved = state.getJsonArray("parts", new JsonArray());
+    for (int i = 0; i < saved.size(); i++) {
+      JsonObject part = saved.getJsonObject(i);
+      parts.add(
+          new S3MultipartSink.StoredPart(
+              part.getInteger("n"), part.getString("etag"), part.getLong("size")));
+    }
+    return new S3MultipartSink.Resumption(state.getString("uploadId"), parts);
+  }
+
+  @Override
+  public Future<Void> releaseSuperseded(JsonObject before, JsonObject after) {
+    String tail = before.getString("tailKey");
+    return tail == null || tail.equals(after.getString("tailKey"))
+        ? Future.succeededFuture()
+        : s3.remove(tail);
+  }
+
+  @Override
+  public Future<Void> discard(String key, JsonObject state) {
+    String uploadId = state.getString("uploadId");
+    String tail = state.getString("tailKey");
+    return Future.join(
+            uploadId == null ? Future.succeededFuture() : s3.abortMultipart(key, uploadId),
+            tail == null ? Future.succeededFuture() : s3.remove(tail))
+        .mapEmpty();
   }
 
   @Override
