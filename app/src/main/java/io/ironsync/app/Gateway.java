@@ -19,6 +19,7 @@ import io.ironsync.observability.Observability;
 import io.ironsync.observability.ReadinessCheck;
 import io.ironsync.ratelimit.UploadSlots;
 import io.ironsync.ratelimit.UserLimits;
+import io.ironsync.resumable.TusEndpoints;
 import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStores;
@@ -57,6 +58,9 @@ public final class Gateway {
 
   /** After the grace period, how long aborted uploads get to clean up their blobs. */
   private static final Duration CLEANUP_AFTER_GRACE = Duration.ofSeconds(10);
+
+  /** How long a tus PATCH holds its upload between renewals (a crashed node's hold ends then). */
+  private static final Duration TUS_LEASE = Duration.ofSeconds(30);
 
   private final IronSyncConfig config;
   private final Vertx vertx;
@@ -206,6 +210,9 @@ public final class Gateway {
                   longPollLimit(config.http().idleTimeout()),
                   config.sync().maxStreamsPerUser(),
                   observability.sync()),
+              new TusEndpoints(
+                  uploadServices,
+                  new TusEndpoints.Settings(config.retention().unfinishedUploads(), TUS_LEASE)),
               config.limits().quotaBytes());
       List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
       edgeDeployment =

@@ -328,6 +328,14 @@ public final class ConfigKeys {
           "1h",
           "how often a node applies retention (every node does; the work is shared safely)");
 
+  public static final ConfigKey<Duration> RETENTION_UNFINISHED_UPLOADS =
+      key(
+          "retention.unfinished-uploads",
+          ValueTypes.DURATION,
+          "24h",
+          "a resumable (tus) upload must finish this long after its creation; then it and its"
+              + " bytes are gone (Upload-Expires)");
+
   public static final ConfigKey<Integer> METADATA_INSTANCES =
       key(
           "metadata.instances",
@@ -409,6 +417,7 @@ public final class ConfigKeys {
         RETENTION_VERSIONS,
         RETENTION_JOURNAL,
         RETENTION_SWEEP_INTERVAL,
+        RETENTION_UNFINISHED_UPLOADS,
         METADATA_INSTANCES,
         METADATA_REQUEST_TIMEOUT,
         NODE_ID,

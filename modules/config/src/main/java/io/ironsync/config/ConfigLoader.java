@@ -221,7 +221,8 @@ public final class ConfigLoader {
         new IronSyncConfig.Retention(
             required(RETENTION_VERSIONS),
             required(RETENTION_JOURNAL),
-            positiveDuration(RETENTION_SWEEP_INTERVAL)),
+            positiveDuration(RETENTION_SWEEP_INTERVAL),
+            positiveDuration(RETENTION_UNFINISHED_UPLOADS)),
         new IronSyncConfig.Metadata(
             required(METADATA_INSTANCES), required(METADATA_REQUEST_TIMEOUT)),
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),

@@ -129,7 +129,8 @@ public record IronSyncConfig(
    * @param journal how long change-journal entries are kept
    * @param sweepInterval how often retention runs
    */
-  public record Retention(Duration versions, Duration journal, Duration sweepInterval) {}
+  public record Retention(
+      Duration versions, Duration journal, Duration sweepInterval, Duration unfinishedUploads) {}
 
   public record Redis(URI url, Duration lease, Duration timeout, Duration retryInterval) {
     @Override

@@ -9,6 +9,7 @@ import io.ironsync.edge.impl.OpsRoutes;
 import io.ironsync.edge.impl.Problems;
 import io.ironsync.edge.impl.RequestContext;
 import io.ironsync.edge.impl.RequestLogging;
+import io.ironsync.edge.impl.TusRoutes;
 import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -66,6 +67,7 @@ public final class ApiRouter {
     exact.get("/v1/changes/wait", sync::waitForChanges);
     exact.get("/v1/events", sync::events);
     exact.upgrade("/v1/ws", sync::webSocket);
+    TusRoutes.mount(router, authentication, admission, services.tus());
 
     Problems problems = new Problems();
     router.route().failureHandler(problems);

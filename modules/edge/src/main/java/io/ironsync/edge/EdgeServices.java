@@ -4,6 +4,7 @@ import io.ironsync.auth.TokenVerifier;
 import io.ironsync.download.DownloadHandler;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.ratelimit.UserLimits;
+import io.ironsync.resumable.TusEndpoints;
 import io.ironsync.sync.SyncService;
 import io.ironsync.upload.BatchUploads;
 import io.ironsync.upload.UploadHandler;
@@ -22,4 +23,5 @@ public record EdgeServices(
     MetadataClient metadata,
     UserLimits limits,
     SyncService sync,
+    TusEndpoints tus,
     long quotaBytes) {}

@@ -9,5 +9,20 @@ public enum ConflictMode {
    * <device> <yyyy-MM-dd HHmmss> UTC)<.ext>}, and journal it as a put that names the original in
    * {@link Change#conflictOf()}.
    */
-  COPY
+  COPY;
+
+  /**
+   * The mode a client asks for with {@code onConflict}: {@code fail} (also when absent) or {@code
+   * copy}; anything else is a 400.
+   */
+  public static ConflictMode fromParameter(String mode) {
+    if (mode == null || mode.equals("fail")) {
+      return FAIL;
+    }
+    if (mode.equals("copy")) {
+      return COPY;
+    }
+    throw io.ironsync.domain.ApiException.badRequest(
+        "invalid-on-conflict", "onConflict must be fail (the default) or copy, got '" + mode + "'");
+  }
 }

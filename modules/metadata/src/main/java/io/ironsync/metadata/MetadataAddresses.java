@@ -46,6 +46,36 @@ public final class MetadataAddresses {
   /** {@link RetentionSweepRequest} → {@link RetentionSweepResult}. */
   public static final String RETENTION = PREFIX + "retention";
 
+  /** {@link ResumableUpload} → the {@link ResumableUpload} as stored. */
+  public static final String CREATE_UPLOAD = PREFIX + "create-upload";
+
+  /** {@link UploadQuery} → {@link ResumableUpload}. */
+  public static final String GET_UPLOAD = PREFIX + "get-upload";
+
+  /** {@link UploadsQuery} → {@link UploadList}. */
+  public static final String GET_UPLOADS = PREFIX + "get-uploads";
+
+  /** {@link ClaimUploadRequest} → {@link ResumableUpload}. */
+  public static final String CLAIM_UPLOAD = PREFIX + "claim-upload";
+
+  /** {@link SaveUpload} → {@link ResumableUpload}. */
+  public static final String SAVE_UPLOAD = PREFIX + "save-upload";
+
+  /** {@link ReleaseUploadRequest} → an empty reply. */
+  public static final String RELEASE_UPLOAD = PREFIX + "release-upload";
+
+  /** {@link MarkCommittedRequest} → {@link ResumableUpload}. */
+  public static final String MARK_UPLOAD_COMMITTED = PREFIX + "mark-upload-committed";
+
+  /** {@link UploadQuery} → the deleted {@link ResumableUpload}. */
+  public static final String DELETE_UPLOAD = PREFIX + "delete-upload";
+
+  /** {@link ExpiredUploadsRequest} → {@link UploadList}. */
+  public static final String TAKE_EXPIRED_UPLOADS = PREFIX + "take-expired-uploads";
+
+  /** {@link ReferencedKeysQuery} → {@link ReferencedKeys}. */
+  public static final String REFERENCED_KEYS = PREFIX + "referenced-keys";
+
   /** Any body → a reply once PostgreSQL answered a trivial query. */
   public static final String PING = PREFIX + "ping";
 }

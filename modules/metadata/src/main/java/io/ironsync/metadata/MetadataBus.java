@@ -8,7 +8,8 @@ import java.util.List;
 /** The event-bus plumbing the metadata verticle and its clients share. */
 public final class MetadataBus {
 
-  // the usage reply is a plain Long, which travels with the bus's built-in codec
+  // the usage reply is a plain Long, which travels with the bus's built-in codec, and a released
+  // upload's reply is empty
   private static final List<Class<?>> MESSAGE_TYPES =
       List.of(
           CommitRequest.class,
@@ -34,7 +35,18 @@ public final class MetadataBus {
           HashLookupRequest.class,
           HashLookupResult.class,
           RetentionSweepRequest.class,
-          RetentionSweepResult.class);
+          RetentionSweepResult.class,
+          ResumableUpload.class,
+          UploadQuery.class,
+          UploadsQuery.class,
+          UploadList.class,
+          ClaimUploadRequest.class,
+          SaveUpload.class,
+          ReleaseUploadRequest.class,
+          MarkCommittedRequest.class,
+          ExpiredUploadsRequest.class,
+          ReferencedKeysQuery.class,
+          ReferencedKeys.class);
 
   private MetadataBus() {}
 

@@ -13,6 +13,7 @@ import io.ironsync.metadata.impl.MoveTransaction;
 import io.ironsync.metadata.impl.PgUrl;
 import io.ironsync.metadata.impl.Problems;
 import io.ironsync.metadata.impl.RestoreTransaction;
+import io.ironsync.metadata.impl.ResumableUploads;
 import io.ironsync.metadata.impl.RetentionSweep;
 import io.ironsync.metadata.impl.StoredContent;
 import io.ironsync.metadata.impl.UsageLookup;
@@ -93,6 +94,7 @@ public final class MetadataVerticle extends VerticleBase {
     VersionHistory versions = new VersionHistory(pool);
     StoredContent content = new StoredContent(pool);
     RetentionSweep retention = new RetentionSweep(pool);
+    ResumableUploads uploads = new ResumableUploads(pool);
     return ping()
         .recover(
             failure ->
@@ -168,6 +170,56 @@ public final class MetadataVerticle extends VerticleBase {
                             MetadataAddresses.RETENTION,
                             "retention",
                             retention::sweep,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.CREATE_UPLOAD,
+                            "create-upload",
+                            uploads::create,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.GET_UPLOAD,
+                            "get-upload",
+                            uploads::get,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.GET_UPLOADS,
+                            "get-uploads",
+                            uploads::getAll,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.CLAIM_UPLOAD,
+                            "claim-upload",
+                            uploads::claim,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.SAVE_UPLOAD,
+                            "save-upload",
+                            uploads::save,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.RELEASE_UPLOAD,
+                            "release-upload",
+                            uploads::release,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.MARK_UPLOAD_COMMITTED,
+                            "mark-upload-committed",
+                            uploads::markCommitted,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.DELETE_UPLOAD,
+                            "delete-upload",
+                            uploads::delete,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.TAKE_EXPIRED_UPLOADS,
+                            "take-expired-uploads",
+                            uploads::takeExpired,
+                            result -> "ok"),
+                        serve(
+                            MetadataAddresses.REFERENCED_KEYS,
+                            "referenced-keys",
+                            uploads::referencedKeys,
                             result -> "ok"),
                         servePing())))
         .recover(failure -> pool.close().transform(closed -> Future.failedFuture(failure)));

@@ -30,7 +30,8 @@ class SchemaMigratorIT {
             Map.of("version", "1", "success", true),
             Map.of("version", "2", "success", true),
             Map.of("version", "3", "success", true),
-            Map.of("version", "4", "success", true));
+            Map.of("version", "4", "success", true),
+            Map.of("version", "5", "success", true));
     assertThat(
             TestPostgres.query(
                     pgUrl,
@@ -40,7 +41,7 @@ class SchemaMigratorIT {
                 .stream()
                 .map(row -> row.get("table_name"))
                 .toList())
-        .isEqualTo(List.of("blobs", "files", "journal", "users", "versions"));
+        .isEqualTo(List.of("blobs", "files", "journal", "uploads", "users", "versions"));
   }
 
   @Test

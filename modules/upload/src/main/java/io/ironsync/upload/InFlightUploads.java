@@ -18,7 +18,7 @@ public final class InFlightUploads {
   private final Set<Future<?>> active = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean draining = new AtomicBoolean();
 
-  void track(Future<?> upload) {
+  public void track(Future<?> upload) {
     active.add(upload);
     upload.onComplete(done -> active.remove(upload));
   }

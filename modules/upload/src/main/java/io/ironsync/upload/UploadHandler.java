@@ -104,20 +104,11 @@ public final class UploadHandler {
           "Content-Length " + length + " is larger than the limit of " + maxFileBytes + " bytes");
     }
     return Future.succeededFuture(
-        new UploadHeaders(precondition, expectedSha256, length, conflictMode(request)));
-  }
-
-  /** {@code ?onConflict=copy} keeps a conflicting update as a copy; the default fails with 412. */
-  private static ConflictMode conflictMode(HttpServerRequest request) {
-    String mode = request.getParam("onConflict");
-    if (mode == null || mode.equals("fail")) {
-      return ConflictMode.FAIL;
-    }
-    if (mode.equals("copy")) {
-      return ConflictMode.COPY;
-    }
-    throw ApiException.badRequest(
-        "invalid-on-conflict", "onConflict must be fail (the default) or copy, got '" + mode + "'");
+        new UploadHeaders(
+            precondition,
+            expectedSha256,
+            length,
+            ConflictMode.fromParameter(request.getParam("onConflict"))));
   }
 
   private static long contentLength(HttpServerRequest request) {

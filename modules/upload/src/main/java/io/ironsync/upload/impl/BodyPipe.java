@@ -4,18 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.Pipe;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 
 /**
- * Pipes a body into a blob through its {@link HashingSink}. A pipe only learns of failed writes; a
- * store that fails while the body is paused for backpressure would leave it waiting for a drain
- * forever, so a failure the sink reports on its own closes the pipe and becomes the outcome.
+ * Pipes a body into a blob, usually through a {@link HashingSink}. A pipe only learns of failed
+ * writes; a store that fails while the body is paused for backpressure would leave it waiting for a
+ * drain forever, so a failure the sink reports on its own closes the pipe and becomes the outcome.
  */
 public final class BodyPipe {
 
   private BodyPipe() {}
 
   /** Completes once the sink has ended; fails with the store's failure when there was one. */
-  public static Future<Void> into(ReadStream<Buffer> body, HashingSink sink) {
+  public static Future<Void> into(ReadStream<Buffer> body, WriteStream<Buffer> sink) {
     Pipe<Buffer> pipe = body.pipe().endOnFailure(false);
     Throwable[] storageFailure = {null};
     sink.exceptionHandler(

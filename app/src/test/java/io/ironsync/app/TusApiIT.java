@@ -1,0 +1,364 @@
+package io.ironsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironsync.app.ApiClient.Reply;
+import io.ironsync.app.ApiClient.Transport;
+import io.ironsync.testkit.BlockedThreadWatch;
+import io.ironsync.testkit.Eventually;
+import io.ironsync.testkit.GeneratedContent;
+import io.ironsync.testkit.TcpProxy;
+import io.ironsync.testkit.TestS3;
+import io.tus.java.client.ProtocolException;
+import io.tus.java.client.TusClient;
+import io.tus.java.client.TusURLMemoryStore;
+import io.tus.java.client.TusUpload;
+import io.tus.java.client.TusUploader;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * tus 1.0 at {@code /v1/uploads} against real PostgreSQL and S3: a stock client (tus-java-client)
+ * whose connection is cut mid-chunk resumes and commits the right bytes; the protocol's refusals
+ * are the ones the protocol names.
+ */
+@ExtendWith(BlockedThreadWatch.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class TusApiIT {
+
+  private static final int MIB = 1 << 20;
+
+  @TempDir static Path dataDir;
+  private static TestGateway node;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    node = TestGateway.start(TestGateway.Store.S3, dataDir);
+    api = new ApiClient(Transport.HTTP1, node);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    node.close();
+  }
+
+  private static String token() {
+    return node.token("tus-" + UUID.randomUUID(), "phone");
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MultiMap tus(String... more) {
+    MultiMap headers = ApiClient.headers(more);
+    headers.add("Tus-Resumable", "1.0.0");
+    return headers;
+  }
+
+  private static Reply create(String token, long length, String path) {
+    return api.call(
+        HttpMethod.POST,
+        "/v1/uploads",
+        token,
+        tus("Upload-Length", Long.toString(length), "Upload-Metadata", "path " + b64(path)),
+        null);
+  }
+
+  private static Reply patch(
+      String token, String location, long offset, byte[] body, String... more) {
+    MultiMap headers =
+        tus(
+            "Upload-Offset",
+            Long.toString(offset),
+            "Content-Type",
+            "application/offset+octet-stream");
+    headers.addAll(ApiClient.headers(more));
+    return api.call(HttpMethod.PATCH, location, token, headers, Buffer.buffer(body));
+  }
+
+  private static long offsetOf(String token, String location) {
+    Reply head = api.call(HttpMethod.HEAD, location, token, tus(), null);
+    assertThat(head.status()).isEqualTo(200);
+    return Long.parseLong(head.header("Upload-Offset"));
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void a_stock_client_cut_off_mid_chunk_resumes_and_the_file_is_exact() throws Exception {
+    String token = token();
+    byte[] content = new GeneratedContent(21, 12L * MIB).next(12 * MIB);
+    TusURLMemoryStore urls = new TusURLMemoryStore();
+    try (TcpProxy proxy = TcpProxy.to(node.port())) {
+      TusClient client = new TusClient();
+      client.setUploadCreationURL(new URL("http://127.0.0.1:" + proxy.port() + "/v1/uploads"));
+      client.setHeaders(Map.of("Authorization", "Bearer " + token));
+      client.enableResuming(urls);
+
+      proxy.dropConnectionsAfter(5L * MIB);
+      Throwable cut = null;
+      try {
+        send(client, content);
+      } catch (IOException | ProtocolException e) {
+        cut = e;
+      }
+      assertThat(cut).as("the connection was cut mid-upload").isNotNull();
+
+      // like stock clients, retry while the server still holds the cut request's place
+      Eventually.await(
+          "the client resumes and finishes",
+          Duration.ofSeconds(60),
+          () -> trySend(client, content));
+    }
+
+    Reply file = api.get("/v1/files/tus/stock.bin", token);
+    assertThat(file.status()).isEqualTo(200);
+    assertThat(sha256(file.body().getBytes())).isEqualTo(sha256(content));
+    assertThat(
+            api.get("/v1/changes", token)
+                .json()
+                .getJsonArray("changes")
+                .getJsonObject(0)
+                .getString("path"))
+        .isEqualTo("tus/stock.bin");
+    Eventually.await(
+        "no multipart upload or tail object is left",
+        Duration.ofSeconds(20),
+        () ->
+            TestS3.shared().multipartUploads(node.bucket).isEmpty()
+                && TestS3.shared().objectKeys(node.bucket).stream()
+                    .noneMatch(key -> key.contains(".tail-")));
+  }
+
+  /** True once sent; null while the server answers 409 (the cut request still holds the upload). */
+  private static Boolean trySend(TusClient client, byte[] content) {
+    try {
+      send(client, content);
+      return true;
+    } catch (ProtocolException e) {
+      try {
+        if (e.getCausingConnection() != null && e.getCausingConnection().getResponseCode() == 409) {
+          return null;
+        }
+      } catch (IOException ignored) {
+        // reported below
+      }
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Creates the upload or resumes it from the server's offset, then sends the rest in 2 MiB
+   * PATCHes.
+   */
+  private static void send(TusClient client, byte[] content) throws IOException, ProtocolException {
+    TusUpload upload = new TusUpload();
+    upload.setInputStream(new ByteArrayInputStream(content));
+    upload.setSize(content.length);
+    upload.setFingerprint("stock.bin");
+    upload.setMetadata(Map.of("path", "tus/stock.bin"));
+    TusUploader uploader = client.resumeOrCreateUpload(upload);
+    uploader.setChunkSize(256 * 1024);
+    uploader.setRequestPayloadSize(2 * MIB);
+    while (uploader.uploadChunk() > -1) {
+      // each call sends the next chunk
+    }
+    uploader.finish();
+  }
+
+  @Test
+  void discovery_names_the_version_extensions_and_limits_without_a_token() {
+    Reply options = api.call(HttpMethod.OPTIONS, "/v1/uploads", null, null, null);
+
+    assertThat(options.status()).isEqualTo(204);
+    assertThat(options.header("Tus-Version")).isEqualTo("1.0.0");
+    assertThat(options.header("Tus-Extension"))
+        .contains("creation", "creation-with-upload", "creation-defer-length", "termination")
+        .contains("checksum", "expiration");
+    assertThat(options.header("Tus-Checksum-Algorithm")).isEqualTo("sha1,sha256,md5");
+    assertThat(Long.parseLong(options.header("Tus-Max-Size"))).isPositive();
+  }
+
+  @Test
+  void chunks_at_the_wrong_offset_or_with_a_bad_checksum_move_nothing() throws Exception {
+    String token = token();
+    Reply created = create(token, 10, "tus/checked.txt");
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.header("Upload-Expires")).isNotBlank();
+    String location = created.header("Location");
+
+    Reply first =
+        patch(token, location, 0, "hello".getBytes(), "Upload-Checksum", "sha1 " + sha1("hello"));
+    assertThat(first.status()).isEqualTo(204);
+    assertThat(first.header("Upload-Offset")).isEqualTo("5");
+
+    Reply wrongOffset = patch(token, location, 3, "xx".getBytes());
+    assertThat(wrongOffset.status()).isEqualTo(409);
+    assertThat(wrongOffset.header("Upload-Offset")).isEqualTo("5");
+
+    Reply mismatch =
+        patch(token, location, 5, "world".getBytes(), "Upload-Checksum", "sha1 " + sha1("WORLD"));
+    assertThat(mismatch.status()).isEqualTo(460);
+    assertThat(offsetOf(token, location)).as("a refused chunk moves nothing").isEqualTo(5);
+
+    Reply wrongType =
+        api.call(
+            HttpMethod.PATCH,
+            location,
+            token,
+            tus("Upload-Offset", "5", "Content-Type", "text/plain"),
+            Buffer.buffer("world"));
+    assertThat(wrongType.status()).isEqualTo(415);
+
+    Reply unsupported =
+        patch(token, location, 5, "world".getBytes(), "Upload-Checksum", "crc32 AAAA");
+    assertThat(unsupported.status()).isEqualTo(400);
+
+    Reply last =
+        patch(token, location, 5, "world".getBytes(), "Upload-Checksum", "sha1 " + sha1("world"));
+    assertThat(last.status()).isEqualTo(204);
+    assertThat(last.header("Upload-Offset")).isEqualTo("10");
+    assertThat(last.header("ETag")).isNotBlank();
+    assertThat(last.header("Content-Location")).isEqualTo("/v1/files/tus/checked.txt");
+    assertThat(api.get("/v1/files/tus/checked.txt", token).body().toString())
+        .isEqualTo("helloworld");
+    assertThat(api.call(HttpMethod.HEAD, location, token, tus(), null).header("ETag"))
+        .isEqualTo(last.header("ETag"));
+  }
+
+  private static String sha1(String text) throws Exception {
+    return Base64.getEncoder()
+        .encodeToString(MessageDigest.getInstance("SHA-1").digest(text.getBytes()));
+  }
+
+  @Test
+  void an_upload_with_data_and_one_with_a_deferred_length_commit_like_a_put() {
+    String token = token();
+    Reply oneShot =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            tus(
+                "Upload-Length", "3",
+                "Upload-Metadata", "path " + b64("tus/one shot.txt"),
+                "Content-Type", "application/offset+octet-stream"),
+            Buffer.buffer("abc"));
+    assertThat(oneShot.status()).isEqualTo(201);
+    assertThat(oneShot.header("Upload-Offset")).isEqualTo("3");
+    assertThat(oneShot.header("Content-Location")).isEqualTo("/v1/files/tus/one%20shot.txt");
+    assertThat(api.get("/v1/files/tus/one%20shot.txt", token).body().toString()).isEqualTo("abc");
+
+    Reply deferred =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            tus("Upload-Defer-Length", "1", "Upload-Metadata", "path " + b64("tus/later.txt")),
+            null);
+    assertThat(deferred.status()).isEqualTo(201);
+    String location = deferred.header("Location");
+    assertThat(
+            api.call(HttpMethod.HEAD, location, token, tus(), null).header("Upload-Defer-Length"))
+        .isEqualTo("1");
+    assertThat(patch(token, location, 0, "12".getBytes()).status()).isEqualTo(204);
+    Reply done = patch(token, location, 2, "34".getBytes(), "Upload-Length", "4");
+    assertThat(done.status()).isEqualTo(204);
+    assertThat(api.get("/v1/files/tus/later.txt", token).body().toString()).isEqualTo("1234");
+  }
+
+  @Test
+  void a_terminated_upload_is_gone_with_its_bytes_and_others_never_see_it() {
+    String token = token();
+    String location = create(token, 12L * MIB, "tus/terminated.bin").header("Location");
+    byte[] sixMib = new GeneratedContent(3, 6L * MIB).next(6 * MIB);
+    assertThat(patch(token, location, 0, sixMib).status()).isEqualTo(204);
+    assertThat(TestS3.shared().multipartUploads(node.bucket)).isNotEmpty();
+
+    assertThat(api.call(HttpMethod.HEAD, location, token(), tus(), null).status())
+        .as("another user's upload does not exist for them")
+        .isEqualTo(404);
+    assertThat(api.call(HttpMethod.DELETE, location, token(), tus(), null).status()).isEqualTo(404);
+
+    assertThat(api.call(HttpMethod.DELETE, location, token, tus(), null).status()).isEqualTo(204);
+    assertThat(api.call(HttpMethod.HEAD, location, token, tus(), null).status()).isEqualTo(404);
+    Eventually.await(
+        "S3 holds nothing for the terminated upload",
+        Duration.ofSeconds(20),
+        () ->
+            TestS3.shared().multipartUploads(node.bucket).isEmpty()
+                && TestS3.shared().objectKeys(node.bucket).stream()
+                    .noneMatch(key -> key.contains(".tail-")));
+  }
+
+  @Test
+  void requests_that_break_the_protocol_get_its_errors() {
+    String token = token();
+    Reply noVersion =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            ApiClient.headers("Upload-Length", "1", "Upload-Metadata", "path " + b64("x")),
+            null);
+    assertThat(noVersion.status()).isEqualTo(412);
+    assertThat(noVersion.header("Tus-Version")).isEqualTo("1.0.0");
+    assertThat(create(token, 1, "").status()).as("no path").isEqualTo(400);
+    assertThat(
+            api.call(
+                    HttpMethod.POST,
+                    "/v1/uploads",
+                    token,
+                    tus("Upload-Metadata", "path " + b64("x")),
+                    null)
+                .status())
+        .as("no length")
+        .isEqualTo(400);
+    assertThat(
+            api.call(
+                    HttpMethod.POST,
+                    "/v1/uploads",
+                    token,
+                    tus("Upload-Length", "1", "Upload-Metadata", "path !!!notbase64"),
+                    null)
+                .status())
+        .isEqualTo(400);
+    assertThat(create(token, 1L << 50, "huge.bin").status()).isEqualTo(413);
+    assertThat(create(null, 1, "x").status()).isEqualTo(401);
+    Reply missing =
+        api.call(HttpMethod.HEAD, "/v1/uploads/" + UUID.randomUUID(), token, tus(), null);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("Tus-Resumable")).isEqualTo("1.0.0");
+    String location = create(token, 4, "tus/long.txt").header("Location");
+    assertThat(patch(token, location, 0, "12345".getBytes()).status())
+        .as("more than Upload-Length")
+        .isEqualTo(413);
+    assertThat(offsetOf(token, location)).isZero();
+  }
+}
