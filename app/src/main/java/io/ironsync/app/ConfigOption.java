@@ -16,7 +16,13 @@ final class ConfigOption {
   Path file;
 
   IronSyncConfig load() {
-    Map<String, String> env = System.getenv();
+    return load(Map.of());
+  }
+
+  /** As {@link #load()}, with some settings forced as if set in the environment. */
+  IronSyncConfig load(Map<String, String> forced) {
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.putAll(forced);
     Path chosen = file;
     if (chosen == null && env.get(ConfigLoader.CONFIG_FILE_ENV) != null) {
       chosen = Path.of(env.get(ConfigLoader.CONFIG_FILE_ENV));

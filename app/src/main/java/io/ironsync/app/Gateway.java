@@ -23,6 +23,8 @@ import io.ironsync.resumable.TusEndpoints;
 import io.ironsync.storage.BufferBudget;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStores;
+import io.ironsync.sweeper.ExpiredUploadSweeper;
+import io.ironsync.sweeper.OrphanSweeper;
 import io.ironsync.sweeper.RetentionSweeper;
 import io.ironsync.sync.SyncService;
 import io.ironsync.upload.BatchUploads;
@@ -69,6 +71,8 @@ public final class Gateway {
   private final UserLimits limits;
   private final Optional<KafkaRelay> relay;
   private final RetentionSweeper sweeper;
+  private final ExpiredUploadSweeper uploadSweeper;
+  private final OrphanSweeper orphanSweeper;
   private final InFlightUploads inFlight;
   private final AtomicBoolean draining;
   private final String edgeDeployment;
@@ -85,6 +89,8 @@ public final class Gateway {
     this.limits = b.limits;
     this.relay = b.relay;
     this.sweeper = b.sweeper;
+    this.uploadSweeper = b.uploadSweeper;
+    this.orphanSweeper = b.orphanSweeper;
     this.inFlight = b.inFlight;
     this.draining = b.draining;
     this.edgeDeployment = b.edgeDeployment;
@@ -119,6 +125,8 @@ public final class Gateway {
     private UserLimits limits;
     private Optional<KafkaRelay> relay = Optional.empty();
     private RetentionSweeper sweeper;
+    private ExpiredUploadSweeper uploadSweeper;
+    private OrphanSweeper orphanSweeper;
     private String edgeDeployment;
     private int port;
     private int tlsPort;
@@ -244,6 +252,14 @@ public final class Gateway {
                   config.retention().sweepInterval()),
               observability.sweepers());
       sweeper.start();
+      uploadSweeper =
+          new ExpiredUploadSweeper(
+              vertx, metadata, store, config.retention().sweepInterval(), observability.sweepers());
+      uploadSweeper.start();
+      orphanSweeper =
+          new OrphanSweeper(
+              vertx, metadata, store, config.retention().orphanAge(), observability.sweepers());
+      orphanSweeper.start(config.retention().sweepInterval());
 
       ManagementVerticle management =
           new ManagementVerticle(
@@ -291,6 +307,34 @@ public final class Gateway {
   }
 
   /**
+   * One pass of every clean-up, in the order that frees the most: expired resumable uploads,
+   * retention, then orphans. Answers a line per step for the {@code gc} command.
+   */
+  public List<String> collectGarbage() {
+    long expired = await(uploadSweeper.runOnce());
+    RetentionSweeper.Run retention = await(sweeper.runOnce());
+    OrphanSweeper.Run orphans = await(orphanSweeper.runOnce());
+    return List.of(
+        "expired resumable uploads removed: " + expired,
+        "retention: "
+            + retention.versionsRemoved()
+            + " revisions, "
+            + retention.journalRowsRemoved()
+            + " journal entries, "
+            + retention.objectsDeleted()
+            + " objects removed",
+        "orphans removed: "
+            + orphans.orphansRemoved()
+            + " ("
+            + orphans.bytesRemoved()
+            + " bytes); left because younger than retention.orphan-age: "
+            + orphans.orphanedBytesLeft()
+            + " bytes, "
+            + orphans.uploadsLeft()
+            + " unfinished multipart uploads");
+  }
+
+  /**
    * Graceful stop: readiness turns DOWN, the servers stop accepting and let requests in flight
    * finish for the grace period, aborted uploads clean up their blobs, then the backends close.
    */
@@ -302,6 +346,8 @@ public final class Gateway {
     draining.set(true);
     inFlight.startDraining();
     sweeper.stop();
+    uploadSweeper.stop();
+    orphanSweeper.stop();
     try {
       await(vertx.undeploy(edgeDeployment));
       await(inFlight.awaitIdle(vertx, CLEANUP_AFTER_GRACE));

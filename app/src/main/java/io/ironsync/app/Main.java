@@ -5,13 +5,15 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar ironsync.jar [serve|token|migrate] [--config FILE]}; serve is the default. */
+/**
+ * {@code java -jar ironsync.jar [serve|token|migrate|gc] [--config FILE]}; serve is the default.
+ */
 @Command(
     name = "ironsync",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "IronSync file-sync gateway.",
-    subcommands = {ServeCommand.class, TokenCommand.class, MigrateCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, MigrateCommand.class, GcCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Mixin ConfigOption config;

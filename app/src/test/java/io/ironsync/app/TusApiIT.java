@@ -1,5 +1,6 @@
 package io.ironsync.app;
 
+import static io.ironsync.app.TusRequests.tus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironsync.app.ApiClient.Reply;
@@ -71,12 +72,6 @@ class TusApiIT {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static MultiMap tus(String... more) {
-    MultiMap headers = ApiClient.headers(more);
-    headers.add("Tus-Resumable", "1.0.0");
-    return headers;
-  }
-
   private static Reply create(String token, long length, String path) {
     return api.call(
         HttpMethod.POST,
@@ -127,6 +122,14 @@ class TusApiIT {
         cut = e;
       }
       assertThat(cut).as("the connection was cut mid-upload").isNotNull();
+      String location = urls.get("stock.bin").getPath();
+      Eventually.await(
+          "the bytes that arrived before the cut are kept",
+          Duration.ofSeconds(20),
+          () -> {
+            Reply head = api.call(HttpMethod.HEAD, location, token, tus(), null);
+            return head.status() == 200 && Long.parseLong(head.header("Upload-Offset")) > 0;
+          });
 
       // like stock clients, retry while the server still holds the cut request's place
       Eventually.await(

@@ -336,6 +336,14 @@ public final class ConfigKeys {
           "a resumable (tus) upload must finish this long after its creation; then it and its"
               + " bytes are gone (Upload-Expires)");
 
+  public static final ConfigKey<Duration> RETENTION_ORPHAN_AGE =
+      key(
+          "retention.orphan-age",
+          ValueTypes.DURATION,
+          "24h",
+          "stored objects and unfinished multipart uploads that no metadata refers to are removed"
+              + " once this old (younger ones may belong to a write still in progress)");
+
   public static final ConfigKey<Integer> METADATA_INSTANCES =
       key(
           "metadata.instances",
@@ -418,6 +426,7 @@ public final class ConfigKeys {
         RETENTION_JOURNAL,
         RETENTION_SWEEP_INTERVAL,
         RETENTION_UNFINISHED_UPLOADS,
+        RETENTION_ORPHAN_AGE,
         METADATA_INSTANCES,
         METADATA_REQUEST_TIMEOUT,
         NODE_ID,

@@ -222,7 +222,8 @@ public final class ConfigLoader {
             required(RETENTION_VERSIONS),
             required(RETENTION_JOURNAL),
             positiveDuration(RETENTION_SWEEP_INTERVAL),
-            positiveDuration(RETENTION_UNFINISHED_UPLOADS)),
+            positiveDuration(RETENTION_UNFINISHED_UPLOADS),
+            required(RETENTION_ORPHAN_AGE)),
         new IronSyncConfig.Metadata(
             required(METADATA_INSTANCES), required(METADATA_REQUEST_TIMEOUT)),
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),

@@ -130,7 +130,11 @@ public record IronSyncConfig(
    * @param sweepInterval how often retention runs
    */
   public record Retention(
-      Duration versions, Duration journal, Duration sweepInterval, Duration unfinishedUploads) {}
+      Duration versions,
+      Duration journal,
+      Duration sweepInterval,
+      Duration unfinishedUploads,
+      Duration orphanAge) {}
 
   public record Redis(URI url, Duration lease, Duration timeout, Duration retryInterval) {
     @Override

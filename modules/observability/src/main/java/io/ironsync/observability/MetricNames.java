@@ -41,6 +41,11 @@ public final class MetricNames {
   public static final String RETENTION_RUNS = "ironsync.retention.runs";
   public static final String RETENTION_REMOVED = "ironsync.retention.removed";
   public static final String RETENTION_DELETE_FAILURES = "ironsync.retention.delete.failures";
+  public static final String UPLOADS_EXPIRED = "ironsync.uploads.expired";
+  public static final String ORPHANED_BYTES = "ironsync.orphaned.bytes";
+  public static final String ORPHANED_UPLOADS = "ironsync.orphaned.multipart.uploads";
+  public static final String ORPHANS_SWEPT = "ironsync.orphans.swept";
+  public static final String ORPHAN_BYTES_SWEPT = "ironsync.orphan.swept.bytes";
   public static final String RETENTION_LAST_SUCCESS =
       "ironsync.retention.last.success.timestamp.seconds";
 

@@ -18,4 +18,13 @@ public interface SweeperMetrics {
 
   /** An object past its retention could not be deleted (it is left for the orphan sweep). */
   void retentionDeleteFailed();
+
+  /** Resumable uploads removed because they expired unfinished (or their record outlived use). */
+  void uploadsExpired(long count);
+
+  /** What the last orphan sweep saw and left: bytes of orphaned objects, unfinished uploads. */
+  void orphans(long bytesLeft, long uploadsLeft);
+
+  /** An orphan was removed: an object of {@code bytes}, or an unfinished upload (0). */
+  void orphanSwept(long bytes);
 }

@@ -3,6 +3,8 @@ package io.ironsync.storage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,6 +51,27 @@ public interface ObjectStore {
    * continued. Never touches a completed object.
    */
   Future<Void> discard(String key, JsonObject state);
+
+  /** An object found by {@link #list}. */
+  record Listed(String key, long size, Instant modified) {}
+
+  /** A multipart upload the store holds unfinished, found by {@link #unfinished}. */
+  record Unfinished(String key, String uploadId, Instant initiated) {}
+
+  /**
+   * Up to {@code max} (at most 1,000) objects whose key starts with {@code prefix}, in key order,
+   * after the key {@code after} (null: from the first). For the orphan sweep.
+   */
+  Future<List<Listed>> list(String prefix, String after, int max);
+
+  /**
+   * Up to 1,000 unfinished multipart uploads of keys starting with {@code prefix}; none for a store
+   * without multipart uploads.
+   */
+  Future<List<Unfinished>> unfinished(String prefix);
+
+  /** Aborts an unfinished multipart upload that nothing owns any more. */
+  Future<Void> abortUnfinished(String key, String uploadId);
 
   /** Removes a blob; removing a missing key succeeds. */
   Future<Void> delete(String key);

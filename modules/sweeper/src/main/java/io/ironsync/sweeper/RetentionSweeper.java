@@ -37,13 +37,11 @@ public final class RetentionSweeper {
    */
   public record Settings(Duration versions, Duration journal, Duration interval) {}
 
-  private final Vertx vertx;
   private final MetadataClient metadata;
   private final ObjectStore store;
   private final Settings settings;
   private final SweeperMetrics metrics;
-  private long timer = -1;
-  private boolean running;
+  private final SweepSchedule schedule;
 
   public RetentionSweeper(
       Vertx vertx,
@@ -51,8 +49,8 @@ public final class RetentionSweeper {
       ObjectStore store,
       Settings settings,
       SweeperMetrics metrics) {
-    this.vertx = vertx;
     this.metrics = metrics;
+    this.schedule = new SweepSchedule(vertx, "retention run");
     this.metadata = metadata;
     this.store = store;
     this.settings = settings;
@@ -60,31 +58,18 @@ public final class RetentionSweeper {
 
   /** Runs every interval from now on; a run still going when the next is due is not overlapped. */
   public void start() {
-    timer =
-        vertx.setPeriodic(
-            settings.interval().toMillis(),
-            id -> {
-              if (!running) {
-                running = true;
-                runOnce()
-                    .onComplete(
-                        done -> {
-                          running = false;
-                          if (done.failed()) {
-                            log.warn("retention run failed: {}", done.cause().toString());
-                          } else if (done.result().versionsRemoved() > 0
-                              || done.result().journalRowsRemoved() > 0) {
-                            log.info("retention run: {}", done.result());
-                          }
-                        });
-              }
-            });
+    schedule.start(
+        settings.interval(),
+        this::runOnce,
+        run -> {
+          if (run.versionsRemoved() > 0 || run.journalRowsRemoved() > 0) {
+            log.info("retention run: {}", run);
+          }
+        });
   }
 
   public void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
+    schedule.stop();
   }
 
   /** One run: steps until nothing is left or the step budget is spent. */

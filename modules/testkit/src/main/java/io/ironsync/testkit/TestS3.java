@@ -170,6 +170,31 @@ public final class TestS3 {
     }
   }
 
+  /** Starts a multipart upload and leaves it unfinished, as a crashed writer would. */
+  public String startMultipartUpload(String bucket, String key) {
+    try {
+      return asyncClient
+          .createMultipartUploadAsync(bucket, null, key, null, null)
+          .get()
+          .result()
+          .uploadId();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start a multipart upload of " + key, e);
+    }
+  }
+
+  /** Writes a small object behind the gateway's back. */
+  public void putObject(String bucket, String key, byte[] bytes) {
+    try {
+      client.putObject(
+          io.minio.PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                  new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+              .build());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot put " + key, e);
+    }
+  }
+
   public byte[] objectBytes(String bucket, String key) {
     try (InputStream in =
         client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {

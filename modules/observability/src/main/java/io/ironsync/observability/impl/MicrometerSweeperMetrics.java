@@ -19,6 +19,11 @@ public final class MicrometerSweeperMetrics implements SweeperMetrics {
   private final Map<String, Counter> removed;
   private final Counter deleteFailures;
   private final AtomicLong lastSuccess = new AtomicLong();
+  private final Counter uploadsExpired;
+  private final AtomicLong orphanedBytes = new AtomicLong();
+  private final AtomicLong orphanedUploads = new AtomicLong();
+  private final Counter orphansSwept;
+  private final Counter orphanBytesSwept;
 
   public MicrometerSweeperMetrics(MeterRegistry registry) {
     this.runsOk = runs(registry, "ok");
@@ -41,6 +46,20 @@ public final class MicrometerSweeperMetrics implements SweeperMetrics {
                 "Objects past their retention whose delete failed (left for the orphan sweep)")
             .register(registry);
     registry.gauge(RETENTION_LAST_SUCCESS, lastSuccess, AtomicLong::doubleValue);
+    registry.gauge(ORPHANED_BYTES, orphanedBytes, AtomicLong::doubleValue);
+    registry.gauge(ORPHANED_UPLOADS, orphanedUploads, AtomicLong::doubleValue);
+    this.orphansSwept =
+        Counter.builder(ORPHANS_SWEPT)
+            .description("Objects and unfinished multipart uploads nothing referred to, removed")
+            .register(registry);
+    this.orphanBytesSwept =
+        Counter.builder(ORPHAN_BYTES_SWEPT)
+            .description("Bytes of orphaned objects removed")
+            .register(registry);
+    this.uploadsExpired =
+        Counter.builder(UPLOADS_EXPIRED)
+            .description("Resumable uploads removed after their expiry, with what they stored")
+            .register(registry);
   }
 
   private static Counter runs(MeterRegistry registry, String outcome) {
@@ -72,5 +91,22 @@ public final class MicrometerSweeperMetrics implements SweeperMetrics {
   @Override
   public void retentionDeleteFailed() {
     deleteFailures.increment();
+  }
+
+  @Override
+  public void uploadsExpired(long count) {
+    uploadsExpired.increment(count);
+  }
+
+  @Override
+  public void orphans(long bytesLeft, long uploadsLeft) {
+    orphanedBytes.set(bytesLeft);
+    orphanedUploads.set(uploadsLeft);
+  }
+
+  @Override
+  public void orphanSwept(long bytes) {
+    orphansSwept.increment();
+    orphanBytesSwept.increment(bytes);
   }
 }

@@ -23,8 +23,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The standalone store: one file per blob under a root directory. A blob is written to {@code
@@ -172,6 +175,53 @@ public final class LocalObjectStore implements ObjectStore {
       throw new IllegalArgumentException("not an upload file name: " + name);
     }
     return uploads.resolve(name);
+  }
+
+  @Override
+  public Future<List<Listed>> list(String prefix, String after, int max) {
+    return workers
+        .<List<Listed>>executeBlocking(
+            () -> {
+              List<Listed> found = new ArrayList<>();
+              try (Stream<Path> files = Files.walk(root)) {
+                files
+                    .filter(Files::isRegularFile)
+                    .filter(file -> !file.startsWith(temp) && !file.startsWith(uploads))
+                    .map(file -> root.relativize(file).toString().replace('\\', '/'))
+                    .filter(
+                        key ->
+                            key.startsWith(prefix) && (after == null || key.compareTo(after) > 0))
+                    .sorted()
+                    .limit(Math.min(max, 1000))
+                    .forEach(
+                        key -> {
+                          try {
+                            Path file = root.resolve(key);
+                            found.add(
+                                new Listed(
+                                    key,
+                                    Files.size(file),
+                                    Files.getLastModifiedTime(file).toInstant()));
+                          } catch (IOException e) {
+                            // deleted meanwhile: not there to list
+                          }
+                        });
+              }
+              return found;
+            },
+            false)
+        .recover(e -> Future.failedFuture(failure("cannot list " + prefix, e)));
+  }
+
+  /** The local store has no multipart uploads; its upload files go with their records. */
+  @Override
+  public Future<List<Unfinished>> unfinished(String prefix) {
+    return Future.succeededFuture(List.of());
+  }
+
+  @Override
+  public Future<Void> abortUnfinished(String key, String uploadId) {
+    return Future.succeededFuture();
   }
 
   @Override

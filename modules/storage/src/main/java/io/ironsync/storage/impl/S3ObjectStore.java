@@ -160,6 +160,21 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public Future<List<Listed>> list(String prefix, String after, int max) {
+    return s3.listObjects(prefix, after, Math.min(max, 1000));
+  }
+
+  @Override
+  public Future<List<Unfinished>> unfinished(String prefix) {
+    return s3.listMultipartUploads(prefix);
+  }
+
+  @Override
+  public Future<Void> abortUnfinished(String key, String uploadId) {
+    return s3.abortMultipart(key, uploadId);
+  }
+
+  @Override
   public Future<Void> releaseSuperseded(JsonObject before, JsonObject after) {
     String tail = before.getString("tailKey");
     return tail == null || tail.equals(after.getString("tailKey"))

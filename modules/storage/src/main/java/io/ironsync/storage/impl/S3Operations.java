@@ -3,15 +3,19 @@ package io.ironsync.storage.impl;
 import io.ironsync.config.IronSyncConfig;
 import io.ironsync.observability.StorageMetrics;
 import io.ironsync.storage.ByteRange;
+import io.ironsync.storage.ObjectStore;
 import io.ironsync.storage.ObjectStoreException;
 import io.minio.BucketExistsArgs;
 import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.UploadPartResponse;
 import io.minio.http.HttpUtils;
 import io.minio.http.Method;
+import io.minio.messages.Item;
 import io.minio.messages.Part;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
@@ -28,6 +32,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -300,6 +305,57 @@ final class S3Operations {
                   e.getMessage());
               return Future.failedFuture(e);
             });
+  }
+
+  /**
+   * A page of objects in key order. The SDK's listing blocks while it iterates, so it runs on a
+   * worker.
+   */
+  Future<List<ObjectStore.Listed>> listObjects(String prefix, String after, int max) {
+    return partWorkers
+        .<List<ObjectStore.Listed>>executeBlocking(
+            () -> {
+              ListObjectsArgs.Builder args =
+                  ListObjectsArgs.builder()
+                      .bucket(config.bucket())
+                      .prefix(prefix)
+                      .recursive(true)
+                      .maxKeys(max);
+              if (after != null) {
+                args.startAfter(after);
+              }
+              List<ObjectStore.Listed> page = new ArrayList<>();
+              for (Result<Item> result : minio.listObjects(args.build())) {
+                Item item = result.get();
+                page.add(
+                    new ObjectStore.Listed(
+                        item.objectName(), item.size(), item.lastModified().toInstant()));
+                if (page.size() >= max) {
+                  break;
+                }
+              }
+              return page;
+            },
+            false)
+        .recover(e -> Future.failedFuture(S3Failures.wrap("S3 listing of " + prefix, e)));
+  }
+
+  Future<List<ObjectStore.Unfinished>> listMultipartUploads(String prefix) {
+    return sdk(
+            "S3 listing of multipart uploads under " + prefix,
+            () ->
+                minio.listMultipartUploadsAsync(
+                    config.bucket(), null, null, null, null, 1000, prefix, null, null, null))
+        .map(
+            response ->
+                response.result().uploads().stream()
+                    .map(
+                        upload ->
+                            new ObjectStore.Unfinished(
+                                upload.objectName(),
+                                upload.uploadId(),
+                                upload.initiated().toInstant()))
+                    .toList());
   }
 
   /** Deletes an object; a missing one is not an error. */
