@@ -118,4 +118,35 @@ class JarIT {
       assertThat(TestS3.shared().multipartUploads(bucket)).isEmpty();
     }
   }
+
+  @Test
+  void gc_removes_orphans_from_the_configured_bucket_and_says_what_it_did() throws Exception {
+    String bucket = TestS3.shared().newBucket();
+    String stray = "blobs/left-behind-" + java.util.UUID.randomUUID();
+    TestS3.shared().putObject(bucket, stray, new byte[1234]);
+    Map<String, String> env =
+        Map.of(
+            "IRONSYNC_DATA_DIR",
+            workDir.resolve("data").toString(),
+            "IRONSYNC_PG_URL",
+            TestPostgres.shared().newDatabase(),
+            "IRONSYNC_S3_ENDPOINT",
+            TestS3.shared().endpoint(),
+            "IRONSYNC_S3_ACCESS_KEY",
+            TestS3.ACCESS_KEY,
+            "IRONSYNC_S3_SECRET_KEY",
+            TestS3.SECRET_KEY,
+            "IRONSYNC_S3_BUCKET",
+            bucket,
+            "IRONSYNC_AUTH_JWT_HS256_SECRET",
+            TestGateway.SECRET,
+            "IRONSYNC_RETENTION_ORPHAN_AGE",
+            "0s");
+
+    JarProcess.Result gc = JarProcess.run(workDir, env, "gc");
+
+    assertThat(gc.exitCode()).as(gc.stderr()).isZero();
+    assertThat(gc.stdout()).contains("orphans removed: 1 (1234 bytes)");
+    assertThat(TestS3.shared().objectKeys(bucket)).doesNotContain(stray);
+  }
 }
