@@ -52,6 +52,16 @@ public interface ObjectStore {
    */
   Future<Void> discard(String key, JsonObject state);
 
+  /** A stored object and its size, as a piece of {@link #compose}. */
+  record Piece(String key, long size) {}
+
+  /**
+   * Writes a new object {@code key} that is the pieces one after another, without the bytes passing
+   * through the gateway where the store can copy them itself (S3: multipart copy, when every piece
+   * but the last is at least 5 MiB). The pieces stay.
+   */
+  Future<Void> compose(String key, List<Piece> pieces);
+
   /** An object found by {@link #list}. */
   record Listed(String key, long size, Instant modified) {}
 

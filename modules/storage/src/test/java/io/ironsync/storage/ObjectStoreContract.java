@@ -402,6 +402,35 @@ abstract class ObjectStoreContract {
     assertNotFound(key);
   }
 
+  // ---- composition
+
+  private void assertComposes(int... sizes) {
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    List<ObjectStore.Piece> pieces = new java.util.ArrayList<>();
+    for (int size : sizes) {
+      Payload payload = Payload.random(size);
+      expected.writeBytes(payload.bytes());
+      pieces.add(new ObjectStore.Piece(put(payload), size));
+    }
+    String key = newKey();
+
+    call(() -> store.compose(key, pieces));
+
+    assertThat(readAll(key)).isEqualTo(expected.toByteArray());
+    assertThat(unfinishedUploads()).isEmpty();
+    assertThat(readAll(pieces.get(0).key())).as("the pieces stay").hasSize(sizes[0]);
+  }
+
+  @Test
+  void pieces_of_at_least_a_part_compose_into_one_object() {
+    assertComposes(PART_SIZE + MiB, PART_SIZE, 100 * KiB);
+  }
+
+  @Test
+  void small_pieces_compose_too() {
+    assertComposes(100 * KiB, PART_SIZE + 1, 7);
+  }
+
   // ---- helpers
 
   protected void assertRoundTrip(Payload payload, boolean announceSize) {

@@ -108,4 +108,24 @@ class S3ObjectStoreIT extends ObjectStoreContract {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Payload.sha256(response.body())).isEqualTo(payload.sha256());
   }
+
+  @Test
+  void large_pieces_are_composed_inside_s3_without_passing_through() {
+    String first = put(Payload.random(PART_SIZE));
+    String second = put(Payload.random(MiB));
+    long sentBefore = metrics.puts.stream().mapToLong(RecordingMetrics.Put::bytes).sum();
+    String key = "blobs/composed-" + java.util.UUID.randomUUID();
+
+    call(
+        () ->
+            store.compose(
+                key,
+                List.of(
+                    new ObjectStore.Piece(first, PART_SIZE), new ObjectStore.Piece(second, MiB))));
+
+    assertThat(metrics.puts.stream().mapToLong(RecordingMetrics.Put::bytes).sum())
+        .as("bytes the gateway sent to S3 for the composition")
+        .isEqualTo(sentBefore);
+    assertThat(readAll(key)).hasSize(PART_SIZE + MiB);
+  }
 }

@@ -178,6 +178,45 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   @Override
+  public Future<Void> compose(String key, List<Piece> pieces) {
+    Path target;
+    List<Path> sources = new ArrayList<>();
+    try {
+      target = path(key);
+      for (Piece piece : pieces) {
+        sources.add(path(piece.key()));
+      }
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Path tempFile = temp.resolve(UUID.randomUUID().toString());
+    return blocking(
+            () -> {
+              try (FileChannel out =
+                  FileChannel.open(
+                      tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (Path source : sources) {
+                  try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+                    long size = in.size();
+                    for (long done = 0; done < size; ) {
+                      done += in.transferTo(done, size - done, out);
+                    }
+                  }
+                }
+                if (fsync) {
+                  out.force(true);
+                }
+              }
+            })
+        .compose(v -> publish(tempFile, target))
+        .recover(
+            e ->
+                discard(tempFile)
+                    .transform(
+                        cleaned -> Future.failedFuture(failure("cannot compose blob " + key, e))));
+  }
+
+  @Override
   public Future<List<Listed>> list(String prefix, String after, int max) {
     return workers
         .<List<Listed>>executeBlocking(

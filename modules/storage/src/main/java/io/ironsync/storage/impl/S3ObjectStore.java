@@ -33,6 +33,9 @@ public final class S3ObjectStore implements ObjectStore {
   /** The largest object S3 accepts in one PUT. */
   static final long MAX_SINGLE_PUT = 5L << 30;
 
+  /** The smallest part S3 accepts, other than a multipart upload's last. */
+  static final long MIN_PART_SIZE = 5L << 20;
+
   /**
    * Parts are buffered in byte arrays, two per upload; larger parts than this would not fit an
    * array and would make a few concurrent uploads exhaust the heap.
@@ -157,6 +160,41 @@ public final class S3ObjectStore implements ObjectStore {
               part.getInteger("n"), part.getString("etag"), part.getLong("size")));
     }
     return new S3MultipartSink.Resumption(state.getString("uploadId"), parts);
+  }
+
+  @Override
+  public Future<Void> compose(String key, List<Piece> pieces) {
+    try {
+      BlobKeys.validate(key);
+      pieces.forEach(piece -> BlobKeys.validate(piece.key()));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    boolean copyable =
+        !pieces.isEmpty()
+            && pieces.size() <= S3MultipartSink.MAX_PARTS
+            && pieces.subList(0, pieces.size() - 1).stream()
+                .allMatch(piece -> piece.size() >= MIN_PART_SIZE);
+    if (copyable) {
+      return s3.compose(key, pieces.stream().map(Piece::key).toList());
+    }
+    // S3 copies parts of at least 5 MiB only: small pieces pass through, one after another
+    long total = pieces.stream().mapToLong(Piece::size).sum();
+    return create(key, total)
+        .compose(
+            sink -> {
+              Future<Void> copied = Future.succeededFuture();
+              for (Piece piece : pieces) {
+                copied =
+                    copied.compose(
+                        v ->
+                            read(piece.key(), null)
+                                .compose(reader -> reader.pipe().endOnComplete(false).to(sink)));
+              }
+              return copied
+                  .compose(v -> sink.end())
+                  .recover(e -> sink.abort().transform(aborted -> Future.failedFuture(e)));
+            });
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ironsync.storage.impl;
 
+import com.google.common.collect.ImmutableMultimap;
 import io.ironsync.config.IronSyncConfig;
 import io.ironsync.observability.StorageMetrics;
 import io.ironsync.storage.ByteRange;
@@ -356,6 +357,50 @@ final class S3Operations {
                                 upload.uploadId(),
                                 upload.initiated().toInstant()))
                     .toList());
+  }
+
+  /**
+   * Server-side concatenation: one multipart upload whose parts are copies of the sources (the
+   * bytes never leave S3). Any failure aborts it.
+   */
+  Future<Void> compose(String key, List<String> sources) {
+    return createMultipart(key)
+        .compose(
+            uploadId -> {
+              List<Part> parts = new ArrayList<>();
+              Future<Void> copied = Future.succeededFuture();
+              for (int i = 0; i < sources.size(); i++) {
+                int number = i + 1;
+                String source = sources.get(i);
+                copied =
+                    copied.compose(
+                        v ->
+                            sdk(
+                                    "S3 copy of " + source + " into part " + number + " of " + key,
+                                    () ->
+                                        minio.uploadPartCopyAsync(
+                                            config.bucket(),
+                                            null,
+                                            key,
+                                            uploadId,
+                                            number,
+                                            ImmutableMultimap.of(
+                                                "x-amz-copy-source",
+                                                "/" + config.bucket() + "/" + source),
+                                            null))
+                                .map(
+                                    copy -> {
+                                      parts.add(new Part(number, copy.result().etag()));
+                                      return null;
+                                    }));
+              }
+              return copied
+                  .compose(v -> completeMultipart(key, uploadId, parts))
+                  .recover(
+                      e ->
+                          abortMultipart(key, uploadId)
+                              .transform(aborted -> Future.failedFuture(e)));
+            });
   }
 
   /** Deletes an object; a missing one is not an error. */
