@@ -27,6 +27,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -203,7 +204,7 @@ class TusApiIT {
     assertThat(options.header("Tus-Version")).isEqualTo("1.0.0");
     assertThat(options.header("Tus-Extension"))
         .contains("creation", "creation-with-upload", "creation-defer-length", "termination")
-        .contains("checksum", "expiration");
+        .contains("checksum", "expiration", "concatenation");
     assertThat(options.header("Tus-Checksum-Algorithm")).isEqualTo("sha1,sha256,md5");
     assertThat(Long.parseLong(options.header("Tus-Max-Size"))).isPositive();
   }
@@ -363,5 +364,125 @@ class TusApiIT {
         .as("more than Upload-Length")
         .isEqualTo(413);
     assertThat(offsetOf(token, location)).isZero();
+  }
+
+  private static String partial(String token, byte[] content) {
+    Reply created =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            tus("Upload-Length", Integer.toString(content.length), "Upload-Concat", "partial"),
+            null);
+    assertThat(created.status()).isEqualTo(201);
+    return created.header("Location");
+  }
+
+  private static Reply concatenate(String token, String path, List<String> partials) {
+    return api.call(
+        HttpMethod.POST,
+        "/v1/uploads",
+        token,
+        tus(
+            "Upload-Concat", "final;" + String.join(" ", partials),
+            "Upload-Metadata", "path " + b64(path)),
+        null);
+  }
+
+  @Test
+  void four_partial_uploads_sent_in_parallel_become_one_file_without_sending_bytes_twice()
+      throws Exception {
+    String token = token();
+    int[] sizes = {6 * MIB, 6 * MIB, 5 * MIB + 17, MIB + 3};
+    java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+    List<byte[]> pieces = new java.util.ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] piece = new GeneratedContent(50 + i, sizes[i]).next(sizes[i]);
+      pieces.add(piece);
+      whole.writeBytes(piece);
+    }
+    List<String> locations = new java.util.ArrayList<>();
+    for (byte[] piece : pieces) {
+      locations.add(partial(token, piece));
+    }
+    double storedBefore = Scrape.of(node.managementPort()).sum("ironsync_storage_put_bytes_total");
+    try (ApiClient parallel = new ApiClient(Transport.H2C, node)) {
+      List<io.vertx.core.Future<Reply>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < pieces.size(); i++) {
+        int n = i;
+        sent.add(
+            parallel
+                .open(
+                    HttpMethod.PATCH,
+                    locations.get(n),
+                    token,
+                    tus("Upload-Offset", "0", "Content-Type", "application/offset+octet-stream"))
+                .compose(req -> req.send(Buffer.buffer(pieces.get(n))))
+                .compose(
+                    resp ->
+                        resp.body()
+                            .map(
+                                body ->
+                                    new Reply(
+                                        resp.statusCode(), resp.headers(), body, resp.version()))));
+      }
+      for (io.vertx.core.Future<Reply> reply : sent) {
+        assertThat(ApiClient.await(reply).status()).isEqualTo(204);
+      }
+    }
+    assertThat(
+            api.call(HttpMethod.HEAD, locations.get(0), token, tus(), null).header("Upload-Concat"))
+        .isEqualTo("partial");
+
+    Reply done = concatenate(token, "tus/joined.bin", locations);
+
+    assertThat(done.status()).as(done.body().toString()).isEqualTo(201);
+    assertThat(done.header("Upload-Offset")).isEqualTo(Integer.toString(whole.size()));
+    assertThat(done.header("ETag")).isNotBlank();
+    Reply file = api.get("/v1/files/tus/joined.bin", token);
+    assertThat(sha256(file.body().getBytes())).isEqualTo(sha256(whole.toByteArray()));
+    assertThat(
+            Scrape.of(node.managementPort()).sum("ironsync_storage_put_bytes_total") - storedBefore)
+        .as("bytes the gateway sent to S3: each partial once, the composition none")
+        .isEqualTo(whole.size());
+    Reply head = api.call(HttpMethod.HEAD, done.header("Location"), token, tus(), null);
+    assertThat(head.header("Upload-Concat")).startsWith("final;/v1/uploads/");
+    Eventually.await(
+        "the partial uploads are used up",
+        Duration.ofSeconds(20),
+        () ->
+            locations.stream()
+                .allMatch(
+                    location ->
+                        api.call(HttpMethod.HEAD, location, token, tus(), null).status() == 404));
+    assertThat(patch(token, done.header("Location"), 0, "x".getBytes()).status())
+        .as("a final upload takes no PATCH")
+        .isEqualTo(403);
+  }
+
+  @Test
+  void small_partials_concatenate_and_bad_final_uploads_are_refused() throws Exception {
+    String token = token();
+    String first = partial(token, "small ".getBytes());
+    String second = partial(token, "pieces".getBytes());
+    assertThat(patch(token, first, 0, "small ".getBytes()).status()).isEqualTo(204);
+
+    Reply incomplete = concatenate(token, "tus/small.txt", List.of(first, second));
+    assertThat(incomplete.status()).isEqualTo(400);
+    assertThat(incomplete.json().getString("type"))
+        .isEqualTo("urn:ironsync:problem:partial-upload-incomplete");
+    assertThat(concatenate(token(), "tus/theirs.txt", List.of(first)).status())
+        .as("another user's partial upload")
+        .isEqualTo(404);
+    assertThat(concatenate(token, "tus/bad.txt", List.of("/v1/files/nope")).status())
+        .isEqualTo(400);
+
+    assertThat(patch(token, second, 0, "pieces".getBytes()).status()).isEqualTo(204);
+    Reply done = concatenate(token, "tus/small.txt", List.of(first, second));
+    assertThat(done.status()).as(done.body().toString()).isEqualTo(201);
+    assertThat(api.get("/v1/files/tus/small.txt", token).body().toString())
+        .isEqualTo("small pieces");
+    assertThat(api.get("/v1/files/tus/small.txt", token).header("ETag"))
+        .isEqualTo(done.header("ETag"));
   }
 }

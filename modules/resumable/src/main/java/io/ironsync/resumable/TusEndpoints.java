@@ -8,6 +8,7 @@ import io.ironsync.domain.FilePath;
 import io.ironsync.metadata.ConflictMode;
 import io.ironsync.metadata.Precondition;
 import io.ironsync.metadata.ResumableUpload;
+import io.ironsync.resumable.impl.Concatenation;
 import io.ironsync.resumable.impl.Stretch;
 import io.ironsync.resumable.impl.TusHeaders;
 import io.ironsync.storage.ResumableSink;
@@ -35,9 +36,10 @@ import java.util.UUID;
  */
 public final class TusEndpoints {
 
-  /** What the discovery answer lists; concatenation is not offered. */
+  /** What the discovery answer lists. */
   public static final String EXTENSIONS =
-      "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration";
+      "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration,"
+          + "concatenation";
 
   /** The headers a browser client may read from the answers (CORS). */
   public static final String EXPOSED_HEADERS =
@@ -53,6 +55,7 @@ public final class TusEndpoints {
           UPLOAD_DEFER_LENGTH,
           UPLOAD_METADATA,
           UPLOAD_EXPIRES,
+          UPLOAD_CONCAT,
           "Location",
           "ETag",
           "Content-Location",
@@ -70,11 +73,13 @@ public final class TusEndpoints {
   private final UploadServices services;
   private final Settings settings;
   private final Stretch stretch;
+  private final Concatenation concatenation;
 
   public TusEndpoints(UploadServices services, Settings settings) {
     this.services = services;
     this.settings = settings;
     this.stretch = new Stretch(services, settings.lease());
+    this.concatenation = new Concatenation(services, stretch, settings.lease());
   }
 
   /** Marks every answer of a tus route with the protocol version, errors included. */
@@ -104,23 +109,35 @@ public final class TusEndpoints {
     TusHeaders.requireVersion(request);
     long length = byteCount(request, UPLOAD_LENGTH);
     String defer = request.getHeader(UPLOAD_DEFER_LENGTH);
-    if (length < 0 && !"1".equals(defer) || length >= 0 && defer != null) {
+    String concat = request.getHeader(UPLOAD_CONCAT);
+    boolean partial = "partial".equals(concat);
+    boolean isFinal = concat != null && concat.startsWith("final;");
+    if (concat != null && !partial && !isFinal) {
+      throw ApiException.badRequest(
+          "invalid-upload-concat", "Upload-Concat is 'partial' or 'final;<upload URLs>'");
+    }
+    if (isFinal) {
+      if (length >= 0 || defer != null) {
+        throw ApiException.badRequest(
+            "invalid-upload-length",
+            "a final upload takes its length from its partial uploads; send no Upload-Length");
+      }
+      length = 0;
+    } else if (length < 0 && !"1".equals(defer) || length >= 0 && defer != null) {
       throw ApiException.badRequest(
           "invalid-upload-length", "send either Upload-Length or Upload-Defer-Length: 1");
-    }
-    if (request.getHeader("Upload-Concat") != null) {
-      throw ApiException.badRequest(
-          "concatenation-unsupported", "this server does not offer the concatenation extension");
     }
     checkLength(length);
     String rawMetadata = request.getHeader(UPLOAD_METADATA);
     Map<String, String> metadata = TusHeaders.metadata(rawMetadata);
     String pathText = metadata.get("path");
-    if (pathText == null || pathText.isEmpty()) {
+    if ((pathText == null || pathText.isEmpty()) && !partial) {
       throw ApiException.badRequest(
           "missing-path", "Upload-Metadata must carry the file's path as 'path'");
     }
-    FilePath path = FilePath.of(pathText.startsWith("/") ? pathText.substring(1) : pathText);
+    // a partial upload becomes part of a file only through its final upload, which names the path
+    FilePath path =
+        partial ? null : FilePath.of(pathText.startsWith("/") ? pathText.substring(1) : pathText);
     if ("*".equals(metadata.get("ifMatch"))) {
       throw ApiException.badRequest(
           "invalid-precondition", "ifMatch names an etag; to require no file use ifNoneMatch *");
@@ -135,10 +152,10 @@ public final class TusEndpoints {
             UUID.randomUUID().toString(),
             caller.userId(),
             caller.deviceId(),
-            path.value(),
+            path == null ? null : path.value(),
             length < 0 ? ResumableUpload.DEFERRED : length,
             0,
-            ResumableUpload.Kind.SINGLE,
+            partial ? ResumableUpload.Kind.PARTIAL : ResumableUpload.Kind.SINGLE,
             ResumableSink.emptyState(),
             null,
             "blobs/" + UUID.randomUUID(),
@@ -150,6 +167,19 @@ public final class TusEndpoints {
             now,
             null,
             0);
+    if (isFinal) {
+      List<String> ids = Concatenation.partialIds(concat);
+      concatenation
+          .finalUpload(caller, fresh, ids)
+          .onComplete(
+              outcome -> {
+                ctx.response().putHeader(HttpHeaders.LOCATION, "/v1/uploads/" + fresh.id());
+                request.resume();
+                answerStretch(ctx, outcome, 201);
+              },
+              failure -> fail(ctx, failure));
+      return;
+    }
     Future<Stretch.Outcome> created =
         fitsQuota(caller, length)
             .compose(v -> services.metadata().createUpload(fresh))
@@ -201,6 +231,18 @@ public final class TusEndpoints {
               if (upload.uploadMetadata() != null) {
                 response.putHeader(UPLOAD_METADATA, upload.uploadMetadata());
               }
+              if (upload.kind() == ResumableUpload.Kind.PARTIAL) {
+                response.putHeader(UPLOAD_CONCAT, "partial");
+              } else if (upload.kind() == ResumableUpload.Kind.FINAL) {
+                response.putHeader(
+                    UPLOAD_CONCAT,
+                    "final;"
+                        + String.join(
+                            " ",
+                            upload.partials().stream()
+                                .map(part -> "/v1/uploads/" + part)
+                                .toList()));
+              }
               if (upload.committed()) {
                 response.putHeader(HttpHeaders.ETAG, '"' + upload.committedEtag() + '"');
                 response.putHeader("IronSync-Revision", Long.toString(upload.committedRev()));
@@ -235,6 +277,14 @@ public final class TusEndpoints {
             upload -> {
               if (expired(upload)) {
                 return Future.failedFuture(gone(upload));
+              }
+              if (upload.kind() == ResumableUpload.Kind.FINAL) {
+                return Future.failedFuture(
+                    ApiException.of(
+                        403,
+                        "final-upload",
+                        "Forbidden",
+                        "a final upload is made of its partial uploads and takes no PATCH"));
               }
               return stretch.write(ctx, caller, upload, offset, length, checksum);
             })

@@ -199,7 +199,9 @@ public final class Stretch {
                                         + upload.offset())));
               }
               if (total >= 0 && reached == total) {
-                return finish(caller, upload, owner, sink, digest, reached);
+                return upload.kind() == ResumableUpload.Kind.PARTIAL
+                    ? completePartial(upload, owner, statedLength, sink, digest, reached)
+                    : finish(caller, upload, owner, sink, digest, reached);
               }
               return checkpoint(upload, owner, statedLength, sink, digest, reached, false);
             });
@@ -284,6 +286,42 @@ public final class Stretch {
     return Future.succeededFuture();
   }
 
+  /**
+   * The last byte of a partial upload of a concatenation: its object is completed and waits for a
+   * final upload to use it. Its digest state stays, so the final one continues from it.
+   */
+  private Future<Outcome> completePartial(
+      ResumableUpload upload,
+      String owner,
+      long statedLength,
+      ResumableSink sink,
+      ResumableDigest digest,
+      long size) {
+    return sink.end()
+        .compose(
+            ended ->
+                services
+                    .metadata()
+                    .saveUpload(
+                        new SaveUpload(
+                            upload.userId(),
+                            upload.id(),
+                            owner,
+                            upload.offset(),
+                            size,
+                            statedLength,
+                            ResumableSink.emptyState(),
+                            digest.state(),
+                            true)))
+        .compose(
+            saved ->
+                services
+                    .store()
+                    .releaseSuperseded(upload.storeState(), ResumableSink.emptyState())
+                    .recover(e -> released(upload, e))
+                    .map(v -> new Outcome(saved, size, null)));
+  }
+
   /** The last byte arrived: the object is completed and committed exactly like a PUT. */
   private Future<Outcome> finish(
       Caller caller,
@@ -293,6 +331,16 @@ public final class Stretch {
       ResumableDigest digest,
       long size) {
     String sha256 = digest.finishHex();
+    return sink.end().compose(ended -> commit(caller, upload, owner, size, sha256));
+  }
+
+  /**
+   * Commits an upload whose object is complete under its blob key, exactly like a PUT (same
+   * preconditions, journal entry and notification), and records the revision on the upload. A
+   * refused commit (precondition, quota) ends the upload: its object and record go.
+   */
+  public Future<Outcome> commit(
+      Caller caller, ResumableUpload upload, String owner, long size, String sha256) {
     CommitRequest commit =
         new CommitRequest(
             caller,
@@ -303,8 +351,9 @@ public final class Stretch {
             precondition(upload.precondition()),
             services.quotaBytes(),
             ConflictMode.valueOf(upload.onConflict().toUpperCase(Locale.ROOT)));
-    return sink.end()
-        .compose(ended -> services.metadata().commit(commit))
+    return services
+        .metadata()
+        .commit(commit)
         .compose(
             result -> {
               Future<Void> unused =
@@ -332,10 +381,11 @@ public final class Stretch {
                               .map(v -> new Outcome(marked, size, result.meta())));
             },
             failure -> {
-              // a refused commit (precondition, quota) ends the upload: its bytes go with it
-              if (failure instanceof ApiException api && api.status() < 500
-                  || failure instanceof ApiException api507 && api507.status() == 507) {
-                return sink.abort()
+              if (failure instanceof ApiException api
+                  && (api.status() < 500 || api.status() == 507)) {
+                return services
+                    .store()
+                    .delete(upload.blobKey())
                     .compose(
                         v -> services.metadata().releaseUpload(upload.userId(), upload.id(), owner))
                     .compose(v -> services.metadata().deleteUpload(upload.userId(), upload.id()))

@@ -21,6 +21,7 @@ public final class TusHeaders {
   public static final String UPLOAD_METADATA = "Upload-Metadata";
   public static final String UPLOAD_CHECKSUM = "Upload-Checksum";
   public static final String UPLOAD_EXPIRES = "Upload-Expires";
+  public static final String UPLOAD_CONCAT = "Upload-Concat";
   public static final String OFFSET_CONTENT_TYPE = "application/offset+octet-stream";
   public static final String CHECKSUM_ALGORITHMS = "sha1,sha256,md5";
 
