@@ -36,13 +36,15 @@ public final class TestS3 {
 
   private final int port;
   private final Process process;
+  private final Path dir;
   private final MinioClient client;
   private final MinioAsyncClient asyncClient;
   private final AtomicInteger buckets = new AtomicInteger();
 
-  private TestS3(int port, Process process) {
+  private TestS3(int port, Process process, Path dir) {
     this.port = port;
     this.process = process;
+    this.dir = dir;
     this.client =
         MinioClient.builder()
             .endpoint(endpoint())
@@ -95,7 +97,7 @@ public final class TestS3 {
               .redirectOutput(dir.resolve("s3proxy.log").toFile())
               .start();
       Ports.awaitListening(port, STARTUP_TIMEOUT, process);
-      return new TestS3(port, process);
+      return new TestS3(port, process, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start s3proxy", e);
     }
@@ -208,12 +210,18 @@ public final class TestS3 {
     return client;
   }
 
+  /** Stops the server and removes its data: gigabytes per test JVM otherwise stay in /tmp. */
   private void stop() {
     process.destroy();
     try {
       process.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      // a leftover in the temp directory is no test failure
     }
   }
 

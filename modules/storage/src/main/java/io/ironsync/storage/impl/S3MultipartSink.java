@@ -334,6 +334,11 @@ final class S3MultipartSink implements ResumableSink {
   /** Called once every byte is in {@link #current} and no part is in flight. */
   private void finish() {
     if (checkpointing) {
+      // more bytes follow a checkpoint, so a full part goes up as a part, not as a tail
+      if (current != null && current.isFull()) {
+        sendCurrentPart();
+        return;
+      }
       saveTail();
       return;
     }
