@@ -55,7 +55,9 @@ class TusApiIT {
 
   @BeforeAll
   static void start() {
-    node = TestGateway.start(TestGateway.Store.S3, dataDir);
+    node =
+        TestGateway.start(
+            TestGateway.Store.S3, dataDir, Map.of("http.cors-origins", "https://app.example"));
     api = new ApiClient(Transport.HTTP1, node);
   }
 
@@ -252,8 +254,15 @@ class TusApiIT {
     assertThat(last.header("Content-Location")).isEqualTo("/v1/files/tus/checked.txt");
     assertThat(api.get("/v1/files/tus/checked.txt", token).body().toString())
         .isEqualTo("helloworld");
-    assertThat(api.call(HttpMethod.HEAD, location, token, tus(), null).header("ETag"))
-        .isEqualTo(last.header("ETag"));
+    Reply done = api.call(HttpMethod.HEAD, location, token, tus(), null);
+    assertThat(done.header("ETag")).isEqualTo(last.header("ETag"));
+    assertThat(done.header("Upload-Offset")).isEqualTo("10");
+    Reply again = patch(token, location, 10, new byte[0]);
+    assertThat(again.status()).as("a client that lost the last answer asks again").isEqualTo(204);
+    assertThat(again.header("ETag")).isEqualTo(last.header("ETag"));
+    Reply stale = patch(token, location, 5, "world".getBytes());
+    assertThat(stale.status()).isEqualTo(409);
+    assertThat(stale.header("Upload-Offset")).isEqualTo("10");
   }
 
   private static String sha1(String text) throws Exception {
@@ -484,5 +493,48 @@ class TusApiIT {
         .isEqualTo("small pieces");
     assertThat(api.get("/v1/files/tus/small.txt", token).header("ETag"))
         .isEqualTo(done.header("ETag"));
+  }
+
+  @Test
+  void browsers_of_the_configured_origin_may_call_and_read_the_tus_headers() {
+    Reply preflight =
+        api.call(
+            HttpMethod.OPTIONS,
+            "/v1/uploads/" + UUID.randomUUID(),
+            null,
+            ApiClient.headers(
+                "Origin", "https://app.example",
+                "Access-Control-Request-Method", "PATCH",
+                "Access-Control-Request-Headers", "tus-resumable,upload-offset,content-type"),
+            null);
+    assertThat(preflight.status()).isBetween(200, 204);
+    assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
+    assertThat(preflight.header("Access-Control-Allow-Methods")).contains("PATCH");
+
+    String token = token();
+    Reply created =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            tus(
+                "Origin", "https://app.example",
+                "Upload-Length", "1",
+                "Upload-Metadata", "path " + b64("tus/browser.txt")),
+            null);
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
+    assertThat(created.header("Access-Control-Expose-Headers"))
+        .contains("Location", "Upload-Offset", "Upload-Expires", "Tus-Resumable");
+
+    Reply stranger =
+        api.call(
+            HttpMethod.OPTIONS,
+            "/v1/uploads",
+            null,
+            ApiClient.headers(
+                "Origin", "https://evil.example", "Access-Control-Request-Method", "PATCH"),
+            null);
+    assertThat(stranger.header("Access-Control-Allow-Origin")).isNull();
   }
 }

@@ -38,6 +38,13 @@ public final class ConfigKeys {
           ValueTypes.DURATION,
           "120s",
           "close a connection that moved no bytes for this long");
+  public static final ConfigKey<String> HTTP_CORS_ORIGINS =
+      key(
+          "http.cors-origins",
+          ValueTypes.STRING,
+          null,
+          "browser origins allowed to call the API, comma-separated (e.g. https://app.example.com),"
+              + " or * for any; absent: no CORS answers");
   public static final ConfigKey<Long> HTTP_H2_STREAM_WINDOW =
       key(
           "http.h2.stream-window",
@@ -375,6 +382,7 @@ public final class ConfigKeys {
         HTTP_TLS_PORT,
         HTTP_INSTANCES,
         HTTP_IDLE_TIMEOUT,
+        HTTP_CORS_ORIGINS,
         HTTP_H2_STREAM_WINDOW,
         HTTP_H2_CONNECTION_WINDOW,
         HTTP_H2_MAX_CONCURRENT_STREAMS,

@@ -279,7 +279,11 @@ public final class ConfigLoader {
         streamWindow,
         connectionWindow,
         required(HTTP_H2_MAX_CONCURRENT_STREAMS),
-        tls);
+        tls,
+        java.util.Arrays.stream(optional(HTTP_CORS_ORIGINS).orElse("").split(","))
+            .map(String::trim)
+            .filter(origin -> !origin.isEmpty())
+            .toList());
   }
 
   private int window(ConfigKey<Long> key) {

@@ -3,6 +3,7 @@ package io.ironsync.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The validated configuration of one gateway node. Built by {@link ConfigLoader}. */
@@ -32,7 +33,8 @@ public record IronSyncConfig(
       int h2StreamWindow,
       int h2ConnectionWindow,
       int h2MaxConcurrentStreams,
-      Optional<TlsFiles> tls) {}
+      Optional<TlsFiles> tls,
+      List<String> corsOrigins) {}
 
   public record TlsFiles(Path cert, Path key) {}
 

@@ -4,6 +4,7 @@ import io.ironsync.domain.ApiException;
 import io.ironsync.domain.Caller;
 import io.ironsync.domain.FilePath;
 import io.ironsync.edge.impl.Authentication;
+import io.ironsync.edge.impl.Cors;
 import io.ironsync.edge.impl.FileRoutes;
 import io.ironsync.edge.impl.OpsRoutes;
 import io.ironsync.edge.impl.Problems;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -29,8 +31,12 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, EdgeServices services, SyncEndpoints sync) {
+  public static Router create(
+      Vertx vertx, EdgeServices services, SyncEndpoints sync, List<String> corsOrigins) {
     Router router = Router.router(vertx);
+    if (!corsOrigins.isEmpty()) {
+      router.route().handler(Cors.handler(corsOrigins));
+    }
     FileRoutes files = new FileRoutes(services.metadata());
     OpsRoutes ops = new OpsRoutes(services.metadata(), services.batches(), services.quotaBytes());
     Authentication authentication = new Authentication(services.tokens());

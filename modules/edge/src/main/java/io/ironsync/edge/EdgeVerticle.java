@@ -51,7 +51,7 @@ public final class EdgeVerticle extends VerticleBase {
         .compose(
             endpoints -> {
               sync = endpoints;
-              Router router = ApiRouter.create(vertx, services, endpoints);
+              Router router = ApiRouter.create(vertx, services, endpoints, http.corsOrigins());
               Future<HttpServer> plainListening =
                   vertx.createHttpServer(plainOptions(http)).requestHandler(router).listen();
               Future<HttpServer> secureListening =

@@ -41,7 +41,7 @@ public final class TusEndpoints {
       "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration,"
           + "concatenation";
 
-  /** The headers a browser client may read from the answers (CORS). */
+  /** The headers a browser client may read from the answers (with CORS configured). */
   public static final String EXPOSED_HEADERS =
       String.join(
           ",",
@@ -85,11 +85,7 @@ public final class TusEndpoints {
   /** Marks every answer of a tus route with the protocol version, errors included. */
   public static void markResponses(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    ctx.addHeadersEndHandler(
-        v -> {
-          response.putHeader(TUS_RESUMABLE, VERSION);
-          response.putHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
-        });
+    ctx.addHeadersEndHandler(v -> response.putHeader(TUS_RESUMABLE, VERSION));
   }
 
   /** {@code OPTIONS /v1/uploads}: what this server supports. */
@@ -221,7 +217,7 @@ public final class TusEndpoints {
                   ctx.response()
                       .setStatusCode(200)
                       .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                      .putHeader(UPLOAD_OFFSET, Long.toString(upload.offset()))
+                      .putHeader(UPLOAD_OFFSET, Long.toString(reached(upload)))
                       .putHeader(UPLOAD_EXPIRES, HTTP_DATE.format(upload.expiresAt()));
               if (upload.length() == ResumableUpload.DEFERRED) {
                 response.putHeader(UPLOAD_DEFER_LENGTH, "1");
@@ -286,9 +282,37 @@ public final class TusEndpoints {
                         "Forbidden",
                         "a final upload is made of its partial uploads and takes no PATCH"));
               }
+              if (upload.committed()) {
+                return retriedLastPatch(ctx, upload, offset);
+              }
               return stretch.write(ctx, caller, upload, offset, length, checksum);
             })
         .onComplete(outcome -> answerStretch(ctx, outcome, 204), failure -> fail(ctx, failure));
+  }
+
+  /** How far the upload got; all of it once committed (the offset is not saved by the commit). */
+  private static long reached(ResumableUpload upload) {
+    return upload.committed() ? upload.length() : upload.offset();
+  }
+
+  /**
+   * A PATCH to a committed upload: the client lost the answer to its last PATCH and sends it again
+   * (it would, after a HEAD, only send nothing more at the end), so it gets that answer again.
+   */
+  private static Future<Stretch.Outcome> retriedLastPatch(
+      RoutingContext ctx, ResumableUpload upload, long offset) {
+    ctx.response()
+        .putHeader(UPLOAD_OFFSET, Long.toString(upload.length()))
+        .putHeader(HttpHeaders.ETAG, '"' + upload.committedEtag() + '"')
+        .putHeader("IronSync-Revision", Long.toString(upload.committedRev()));
+    if (offset != upload.length()) {
+      return Future.failedFuture(
+          ApiException.conflict(
+              "upload-committed",
+              "the upload is complete and committed as revision " + upload.committedRev()));
+    }
+    ctx.request().resume();
+    return Future.succeededFuture(new Stretch.Outcome(upload, upload.length(), null));
   }
 
   /** {@code DELETE /v1/uploads/{id}}: the upload and its bytes are gone. */
