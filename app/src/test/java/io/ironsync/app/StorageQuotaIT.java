@@ -97,4 +97,49 @@ class StorageQuotaIT {
     assertThat(upload(gateway.token("empty"), "x.bin", 1000 * KiB, true).statusCode())
         .isEqualTo(201);
   }
+
+  @Test
+  void resumable_uploads_count_toward_the_quota_too() {
+    String token = gateway.token("resumer");
+    assertThat(upload(token, "base.bin", 600 * KiB, true).statusCode()).isEqualTo(201);
+    String path =
+        "path "
+            + java.util.Base64.getEncoder()
+                .encodeToString("tus-over.bin".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    ApiClient.Reply known =
+        client.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            TusRequests.tus("Upload-Length", Integer.toString(600 * KiB), "Upload-Metadata", path),
+            null);
+    assertThat(known.status()).as("a known length over the quota").isEqualTo(507);
+
+    ApiClient.Reply deferred =
+        client.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            TusRequests.tus("Upload-Defer-Length", "1", "Upload-Metadata", path),
+            null);
+    String location = deferred.header("Location");
+    byte[] body = new GeneratedContent(4, 600 * KiB).next(600 * KiB);
+    ApiClient.Reply last =
+        client.call(
+            HttpMethod.PATCH,
+            location,
+            token,
+            TusRequests.tus(
+                "Upload-Offset", "0",
+                "Upload-Length", Integer.toString(body.length),
+                "Content-Type", "application/offset+octet-stream"),
+            io.vertx.core.buffer.Buffer.buffer(body));
+
+    assertThat(last.status()).as("the commit of the last byte checks the quota").isEqualTo(507);
+    assertThat(gateway.count("select count(*) from files where path = 'tus-over.bin'")).isZero();
+    assertThat(client.call(HttpMethod.HEAD, location, token, TusRequests.tus(), null).status())
+        .as("a refused commit ends the upload")
+        .isEqualTo(404);
+  }
 }

@@ -110,6 +110,41 @@ class ThrottlingIT {
   }
 
   @Test
+  void resumable_upload_bodies_are_held_to_the_users_upload_rate_too() {
+    String token = gateway.token("resumer");
+    byte[] body = new GeneratedContent(3, 3 * RATE).next((int) (3 * RATE));
+    Scrape before = Scrape.of(gateway.managementPort());
+    try (ApiClient client = new ApiClient(ApiClient.Transport.H2C, gateway)) {
+      Reply created =
+          client.call(
+              io.vertx.core.http.HttpMethod.POST,
+              "/v1/uploads",
+              token,
+              TusRequests.tus(
+                  "Upload-Length",
+                  Integer.toString(body.length),
+                  "Upload-Metadata",
+                  "path " + java.util.Base64.getEncoder().encodeToString("tus.bin".getBytes())),
+              null);
+      Reply patched =
+          client.call(
+              io.vertx.core.http.HttpMethod.PATCH,
+              created.header("Location"),
+              token,
+              TusRequests.tus(
+                  "Upload-Offset", "0", "Content-Type", "application/offset+octet-stream"),
+              io.vertx.core.buffer.Buffer.buffer(body));
+      assertThat(patched.status()).isEqualTo(204);
+    }
+    Scrape after = Scrape.of(gateway.managementPort());
+    assertThat(
+            after.sum("ironsync_ratelimit_throttled_bytes_total", "bucket=\"upload\"")
+                - before.sum("ironsync_ratelimit_throttled_bytes_total", "bucket=\"upload\""))
+        .as("bytes of the PATCH that waited for the user's tokens")
+        .isGreaterThan(1.5 * RATE);
+  }
+
+  @Test
   void downloads_are_held_to_the_users_download_rate() {
     String token = gateway.token("reader");
     try (ApiClient client = new ApiClient(ApiClient.Transport.H2C, gateway)) {

@@ -537,4 +537,49 @@ class TusApiIT {
             null);
     assertThat(stranger.header("Access-Control-Allow-Origin")).isNull();
   }
+
+  @Test
+  void the_commit_of_the_last_byte_honours_the_uploads_precondition_like_a_put() {
+    String token = token();
+    String etag = api.put("/v1/files/tus/shared.txt", token, "v1").json().getString("etag");
+    api.put("/v1/files/tus/shared.txt", token, "v2 from elsewhere");
+
+    Reply strict =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            tus(
+                "Upload-Length",
+                "2",
+                "Upload-Metadata",
+                "path " + b64("tus/shared.txt") + ",ifMatch " + b64(etag)),
+            null);
+    Reply refused = patch(token, strict.header("Location"), 0, "v3".getBytes());
+    assertThat(refused.status()).isEqualTo(412);
+    assertThat(api.get("/v1/files/tus/shared.txt", token).body().toString())
+        .isEqualTo("v2 from elsewhere");
+
+    Reply copying =
+        api.call(
+            HttpMethod.POST,
+            "/v1/uploads",
+            token,
+            tus(
+                "Upload-Length",
+                "2",
+                "Upload-Metadata",
+                "path "
+                    + b64("tus/shared.txt")
+                    + ",ifMatch "
+                    + b64(etag)
+                    + ",onConflict "
+                    + b64("copy")),
+            null);
+    Reply copied = patch(token, copying.header("Location"), 0, "v3".getBytes());
+    assertThat(copied.status()).isEqualTo(204);
+    assertThat(copied.header("Content-Location"))
+        .startsWith("/v1/files/tus/shared%20%28conflict%20");
+    assertThat(api.get(copied.header("Content-Location"), token).body().toString()).isEqualTo("v3");
+  }
 }

@@ -206,4 +206,26 @@ class TusNodesIT {
       assertThat(sha256(file.body().getBytes())).isEqualTo(sha256(content));
     }
   }
+
+  @Test
+  void an_expired_upload_not_yet_swept_is_gone_for_its_client() {
+    try (TestGateway node =
+            TestGateway.start(
+                TestGateway.Store.S3,
+                dataDir,
+                Map.of("retention.unfinished-uploads", "1s", "retention.sweep-interval", "1h"));
+        ApiClient api = new ApiClient(Transport.H2C, node)) {
+      String token = node.token("late", "phone");
+      String location = create(api, token, 10, "tus/late.txt");
+
+      Eventually.await(
+          "the upload expired",
+          Duration.ofSeconds(10),
+          () -> api.call(HttpMethod.HEAD, location, token, tus(), null).status() == 410);
+      Reply late = patch(api, token, location, 0, "0123456789".getBytes());
+      assertThat(late.status()).isEqualTo(410);
+      assertThat(late.json().getString("type")).isEqualTo("urn:ironsync:problem:upload-expired");
+      assertThat(api.get("/v1/files/tus/late.txt", token).status()).isEqualTo(404);
+    }
+  }
 }

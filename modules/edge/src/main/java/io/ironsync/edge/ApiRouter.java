@@ -34,9 +34,6 @@ public final class ApiRouter {
   public static Router create(
       Vertx vertx, EdgeServices services, SyncEndpoints sync, List<String> corsOrigins) {
     Router router = Router.router(vertx);
-    if (!corsOrigins.isEmpty()) {
-      router.route().handler(Cors.handler(corsOrigins));
-    }
     FileRoutes files = new FileRoutes(services.metadata());
     OpsRoutes ops = new OpsRoutes(services.metadata(), services.batches(), services.quotaBytes());
     Authentication authentication = new Authentication(services.tokens());
@@ -48,6 +45,19 @@ public final class ApiRouter {
                 .onSuccess(v -> ctx.next())
                 .onFailure(ctx::fail);
     router.route().handler(new RequestLogging());
+    if (!corsOrigins.isEmpty()) {
+      // a preflight is answered by the CORS handler itself: its (empty) request must not stay
+      // paused, or a kept-alive HTTP/1.1 connection would never read the next request
+      router
+          .route()
+          .method(HttpMethod.OPTIONS)
+          .handler(
+              ctx -> {
+                ctx.request().resume();
+                ctx.next();
+              });
+      router.route().handler(Cors.handler(corsOrigins));
+    }
 
     ApiRoute file =
         new ApiRoute(router, authentication, admission, "/v1/files/", FilePath::fromUrl);
