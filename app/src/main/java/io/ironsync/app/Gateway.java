@@ -78,6 +78,7 @@ public final class Gateway {
   private final String edgeDeployment;
   private final List<String> backendDeployments;
   private final int port;
+  private final java.util.SortedSet<String> routes;
   private final int tlsPort;
   private final int managementPort;
 
@@ -96,6 +97,7 @@ public final class Gateway {
     this.edgeDeployment = b.edgeDeployment;
     this.backendDeployments = b.backendDeployments;
     this.port = b.port;
+    this.routes = b.routes;
     this.tlsPort = b.tlsPort;
     this.managementPort = b.managementPort;
   }
@@ -129,6 +131,7 @@ public final class Gateway {
     private OrphanSweeper orphanSweeper;
     private String edgeDeployment;
     private int port;
+    private java.util.SortedSet<String> routes;
     private int tlsPort;
     private int managementPort;
 
@@ -236,6 +239,7 @@ public final class Gateway {
                   new DeploymentOptions().setInstances(config.http().instances())));
       port = edges.get(0).actualPort();
       tlsPort = edges.get(0).actualTlsPort();
+      routes = edges.get(0).routes();
 
       List<ReadinessCheck> checks = new ArrayList<>();
       checks.add(new ReadinessCheck("postgresql", metadata::ping));
@@ -304,6 +308,11 @@ public final class Gateway {
         embeddedDatabase.close();
       }
     }
+  }
+
+  /** The public API's routes as {@code METHOD /template}, e.g. {@code PUT /v1/files/{path}}. */
+  public java.util.SortedSet<String> routes() {
+    return routes;
   }
 
   /**

@@ -14,6 +14,8 @@ import io.ironsync.edge.impl.TusRoutes;
 import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -73,6 +75,18 @@ public final class ApiRouter {
     new ApiRoute(router, authentication, admission, "/v1/versions/", FilePath::fromUrl)
         .on(HttpMethod.GET, ops::versions);
 
+    // the API's own description, for anyone (no token)
+    Buffer openApi = openApiDocument();
+    router
+        .route(HttpMethod.GET, OPENAPI_PATH)
+        .setName(OPENAPI_PATH)
+        .handler(
+            ctx -> {
+              RequestContext.setRoute(ctx, OPENAPI_PATH);
+              ctx.request().resume();
+              ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApi);
+            });
+
     Exact exact = new Exact(router, authentication, admission);
     exact.post("/v1/ops/move", ops::move);
     exact.post("/v1/ops/restore", ops::restore);
@@ -91,6 +105,38 @@ public final class ApiRouter {
     router.errorHandler(404, problems);
     router.errorHandler(405, problems);
     return router;
+  }
+
+  static final String OPENAPI_PATH = "/v1/openapi.yaml";
+
+  private static Buffer openApiDocument() {
+    try (java.io.InputStream in = ApiRouter.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the class path");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The API routes of a router built here, as {@code METHOD /template} with OpenAPI-style
+   * parameters: a path remainder is {@code {path}}, {@code :id} is {@code {id}}.
+   */
+  public static java.util.SortedSet<String> routeTable(Router router) {
+    java.util.SortedSet<String> table = new java.util.TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String name = route.getName();
+      if (name == null || !name.startsWith("/v1/") || route.methods() == null) {
+        continue;
+      }
+      String template = name.replace("*", "{path}").replace(":id", "{id}");
+      for (HttpMethod method : route.methods()) {
+        table.add(method.name() + " " + template);
+      }
+    }
+    return table;
   }
 
   private static Caller caller(RoutingContext ctx) {

@@ -31,6 +31,7 @@ public final class EdgeVerticle extends VerticleBase {
   private HttpServer plain;
   private HttpServer secure;
   private SyncEndpoints sync;
+  private Router router;
 
   public EdgeVerticle(
       IronSyncConfig.Http http,
@@ -51,7 +52,7 @@ public final class EdgeVerticle extends VerticleBase {
         .compose(
             endpoints -> {
               sync = endpoints;
-              Router router = ApiRouter.create(vertx, services, endpoints, http.corsOrigins());
+              router = ApiRouter.create(vertx, services, endpoints, http.corsOrigins());
               Future<HttpServer> plainListening =
                   vertx.createHttpServer(plainOptions(http)).requestHandler(router).listen();
               Future<HttpServer> secureListening =
@@ -63,6 +64,11 @@ public final class EdgeVerticle extends VerticleBase {
                         secure = secureListening.result();
                       });
             });
+  }
+
+  /** The API routes this verticle serves, as {@code METHOD /template}; after it started. */
+  public java.util.SortedSet<String> routes() {
+    return ApiRouter.routeTable(router);
   }
 
   @Override

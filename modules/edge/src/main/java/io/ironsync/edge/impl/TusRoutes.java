@@ -42,7 +42,7 @@ public final class TusRoutes {
               });
     }
     // clients that cannot send PATCH (HttpURLConnection) send POST with X-HTTP-Method-Override
-    router.route(HttpMethod.POST, UPLOAD).handler(MethodOverrideHandler.create());
+    router.route(HttpMethod.POST, UPLOAD).setName(UPLOAD).handler(MethodOverrideHandler.create());
     router
         .route(HttpMethod.POST, COLLECTION)
         .setName(COLLECTION)
