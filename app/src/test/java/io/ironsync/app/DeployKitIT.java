@@ -36,6 +36,28 @@ class DeployKitIT {
   private static final Path RULES = DEPLOY.resolve("prometheus/ironsync.rules.yml");
   private static final Path SCRAPE_CONFIG = DEPLOY.resolve("prometheus/prometheus.yml");
   private static final Path DASHBOARD = DEPLOY.resolve("grafana/ironsync-dashboard.json");
+  private static final Path KUBERNETES = DEPLOY.resolve("kubernetes/ironsync.yaml");
+  private static final Path COMPOSE = DEPLOY.resolve("compose/docker-compose.yml");
+
+  /** The Kubernetes objects, one per YAML document. */
+  private static List<JsonNode> kubernetesObjects() throws IOException {
+    List<JsonNode> objects = new ArrayList<>();
+    YAMLMapper yaml = new YAMLMapper();
+    try (var parser = yaml.getFactory().createParser(KUBERNETES.toFile())) {
+      var documents = yaml.readValues(parser, JsonNode.class);
+      while (documents.hasNext()) {
+        objects.add(documents.next());
+      }
+    }
+    return objects;
+  }
+
+  private static JsonNode kubernetesObject(String kind) throws IOException {
+    return kubernetesObjects().stream()
+        .filter(o -> o.path("kind").asText().equals(kind))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " in " + KUBERNETES));
+  }
 
   /** Metric names as exporters spell them; rule names (with ':') and functions do not match. */
   private static final Pattern METRIC =
@@ -79,6 +101,13 @@ class DeployKitIT {
     List<String> expressions = new ArrayList<>(ruleExpressions());
     expressions.addAll(dashboardExpressions());
     Set<String> queried = metricsIn(expressions);
+    // the autoscaler's custom metric
+    for (JsonNode metric :
+        kubernetesObject("HorizontalPodAutoscaler").path("spec").path("metrics")) {
+      if (metric.has("pods")) {
+        queried.add(metric.path("pods").path("metric").path("name").asText());
+      }
+    }
     assertThat(queried)
         .as("the rules and the dashboard query metrics at all")
         .hasSizeGreaterThan(20);
@@ -104,7 +133,18 @@ class DeployKitIT {
               .map(line -> line.replaceAll("[{ ].*", ""))
               .collect(Collectors.toCollection(TreeSet::new));
 
-      assertThat(exported).as("metrics the rules and the dashboard query").containsAll(queried);
+      assertThat(exported)
+          .as("metrics the rules, the dashboard and the autoscaler query")
+          .containsAll(queried);
+      for (JsonNode probe :
+          List.of(
+              kubernetesObject("Deployment").at("/spec/template/spec/containers/0/readinessProbe"),
+              kubernetesObject("Deployment")
+                  .at("/spec/template/spec/containers/0/livenessProbe"))) {
+        assertThat(Scrape.status(node.managementPort(), probe.at("/httpGet/path").asText()))
+            .as("the probe " + probe.at("/httpGet/path").asText() + " on the management port")
+            .isEqualTo(200);
+      }
       assertThat(scrape)
           .as("the sync SLO's 5 s bucket")
           .containsPattern("ironsync_push_delivery_latency_seconds_bucket\\{[^}]*le=\"5\\.0\"");
@@ -136,5 +176,62 @@ class DeployKitIT {
     assertThat(dashboard.path("uid").asText()).isNotBlank();
     assertThat(dashboard.path("panels").size()).isGreaterThan(20);
     assertThat(dashboardExpressions()).allSatisfy(expr -> assertThat(expr).isNotBlank());
+  }
+
+  @Test
+  void the_kubernetes_deployment_drains_within_its_grace_and_its_configuration_loads()
+      throws Exception {
+    JsonNode pod = kubernetesObject("Deployment").at("/spec/template/spec");
+    JsonNode config = kubernetesObject("ConfigMap").path("data").path("ironsync.yaml");
+    Path file = dataDir.resolve("ironsync.yaml");
+    Files.writeString(file, config.asText());
+    Map<String, String> secrets = new java.util.HashMap<>();
+    for (JsonNode variable : pod.at("/containers/0/env")) {
+      secrets.put(
+          variable.path("name").asText(),
+          switch (variable.path("name").asText()) {
+            case "IRONSYNC_PG_URL" -> "postgresql://u:p@db:5432/ironsync";
+            case "IRONSYNC_S3_ENDPOINT" -> "http://minio:9000";
+            case "IRONSYNC_KAFKA_BOOTSTRAP_SERVERS" -> "kafka:9092";
+            case "IRONSYNC_AUTH_JWT_HS256_SECRET" -> TestGateway.SECRET;
+            default -> "value";
+          });
+    }
+
+    io.ironsync.config.IronSyncConfig loaded = io.ironsync.config.ConfigLoader.load(file, secrets);
+
+    long preStop = pod.at("/containers/0/lifecycle/preStop/sleep/seconds").asLong();
+    long grace = pod.path("terminationGracePeriodSeconds").asLong();
+    assertThat(preStop + loaded.shutdownGracePeriod().toSeconds())
+        .as("preStop plus the gateway's grace period fit the pod's termination grace")
+        .isLessThan(grace);
+    assertThat(pod.at("/containers/0/ports").findValuesAsText("containerPort"))
+        .contains(
+            Integer.toString(loaded.http().port()), Integer.toString(loaded.management().port()));
+  }
+
+  @Test
+  void the_compose_topology_mounts_files_that_exist() throws Exception {
+    JsonNode compose = new YAMLMapper().readTree(COMPOSE.toFile());
+    assertThat(compose.path("services").fieldNames())
+        .toIterable()
+        .contains(
+            "postgres",
+            "minio",
+            "kafka",
+            "redis",
+            "ironsync-1",
+            "ironsync-2",
+            "loadbalancer",
+            "prometheus",
+            "grafana");
+    for (JsonNode service : compose.path("services")) {
+      for (JsonNode volume : service.path("volumes")) {
+        String source = volume.asText().split(":")[0];
+        if (source.startsWith(".")) {
+          assertThat(COMPOSE.getParent().resolve(source)).as(volume.asText()).exists();
+        }
+      }
+    }
   }
 }
