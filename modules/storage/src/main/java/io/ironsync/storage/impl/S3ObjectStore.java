@@ -143,7 +143,8 @@ public final class S3ObjectStore implements ObjectStore {
                   reader.collect(
                       Collector.of(Buffer::buffer, Buffer::appendBuffer, Buffer::appendBuffer));
               reader.resume();
-              return bytes;
+              return bytes.recover(
+                  e -> Future.failedFuture(S3Failures.wrap("S3 GET of the tail " + tail, e)));
             })
         .compose(bytes -> sink.write(bytes))
         .<ResumableSink>map(v -> sink)

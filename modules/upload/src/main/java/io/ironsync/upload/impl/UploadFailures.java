@@ -30,6 +30,11 @@ public final class UploadFailures {
     if (isClientGone(failure) || ctx.response().closed()) {
       metrics.uploadFailed(draining ? UploadFailure.SHUTDOWN : UploadFailure.CLIENT_ABORT);
       LOG.debug("upload ended by the client: {}", failure.toString());
+      if (!ctx.response().closed()) {
+        // the exchange may still be open (the close was noticed elsewhere first): never leave a
+        // request unanswered, which would also stall the next request on an HTTP/1.1 connection
+        ctx.response().reset();
+      }
       return;
     }
     if (failure instanceof ApiException api) {
