@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The first handler of every request: pauses the request so no body byte is lost to a later async
  * step, gives it a request id ({@code X-Request-Id} echoed when the client sent a sane one), and
- * writes one access-log line when the exchange ends or the client goes away.
+ * writes one access-log line (and, for accesses to a user's files, one audit event) when the
+ * exchange ends or the client goes away.
  */
 public final class RequestLogging implements Handler<RoutingContext> {
 
@@ -34,7 +35,12 @@ public final class RequestLogging implements Handler<RoutingContext> {
     ctx.response().putHeader(HEADER, id);
     // vertx-web may report a failure here when an HTTP/2 stream closes right after its answer,
     // so whether the answer went out is read from the response itself
-    ctx.addEndHandler(ended -> log(ctx, id, started, ctx.response().ended()));
+    ctx.addEndHandler(
+        ended -> {
+          boolean completed = ctx.response().ended();
+          log(ctx, id, started, completed);
+          Audit.record(ctx, id, completed);
+        });
     ctx.next();
   }
 
