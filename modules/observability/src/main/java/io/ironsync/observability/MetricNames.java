@@ -13,6 +13,7 @@ public final class MetricNames {
   public static final String UPLOAD_FAILURES = "ironsync.upload.failures";
   public static final String DOWNLOAD_BYTES = "ironsync.download.bytes";
   public static final String STORAGE_PUT_DURATION = "ironsync.storage.put.duration";
+  public static final String STORAGE_GET_DURATION = "ironsync.storage.get.duration";
   public static final String STORAGE_PUT_BYTES = "ironsync.storage.put.bytes";
   public static final String STORAGE_MULTIPART_ABORTS = "ironsync.storage.multipart.aborts";
   public static final String METADATA_TRANSACTION_DURATION =

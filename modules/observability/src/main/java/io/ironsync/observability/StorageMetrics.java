@@ -8,6 +8,13 @@ public interface StorageMetrics {
   /** One PUT to the store finished: a whole object, or one part of a multipart upload. */
   void putFinished(String store, Duration duration, long bytes, boolean success);
 
+  /**
+   * A read was opened, or failed to open: {@code duration} runs to the first byte being ready (S3:
+   * the response headers; local: the file open), so it shows the store's latency, not the client's
+   * download speed. A missing key counts as a success: the store answered.
+   */
+  void getOpened(String store, Duration duration, boolean success);
+
   /** A multipart upload was aborted (client gone, storage failure, rejected content). */
   void multipartAborted(String store);
 }

@@ -23,4 +23,7 @@ public final class RecordingMetrics implements StorageMetrics {
   public void multipartAborted(String store) {
     aborted.incrementAndGet();
   }
+
+  @Override
+  public void getOpened(String store, java.time.Duration duration, boolean success) {}
 }

@@ -91,6 +91,16 @@ public final class MicrometerMetrics
   }
 
   @Override
+  public void getOpened(String store, Duration duration, boolean success) {
+    Timer.builder(STORAGE_GET_DURATION)
+        .description("Time to open a read from the object store (to its first byte)")
+        .tags(TAG_STORE, store, TAG_OUTCOME, success ? "success" : "failure")
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+  }
+
+  @Override
   public void multipartAborted(String store) {
     Counter.builder(STORAGE_MULTIPART_ABORTS)
         .description("Multipart uploads aborted")

@@ -289,6 +289,7 @@ public final class LocalObjectStore implements ObjectStore {
       return Future.failedFuture(e);
     }
     // A key that names a directory (a prefix of other keys) holds no blob.
+    long started = System.nanoTime();
     return vertx
         .fileSystem()
         .props(file.toString())
@@ -302,6 +303,14 @@ public final class LocalObjectStore implements ObjectStore {
                             new OpenOptions().setRead(true).setWrite(false).setCreate(false))
                     : Future.failedFuture(ObjectStoreException.notFound(key)))
         .recover(e -> Future.failedFuture(failure("cannot read blob " + key, e, key)))
+        .andThen(
+            opened ->
+                metrics.getOpened(
+                    STORE,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    opened.succeeded()
+                        || opened.cause() instanceof ObjectStoreException missing
+                            && missing.isNotFound()))
         .compose(opened -> FileBlobReader.open(key, opened, range));
   }
 

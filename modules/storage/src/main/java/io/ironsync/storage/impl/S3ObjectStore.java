@@ -238,7 +238,16 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return s3.get(key, range).compose(response -> reader(key, range, response));
+    long started = System.nanoTime();
+    return s3.get(key, range)
+        .andThen(
+            opened ->
+                s3.metrics()
+                    .getOpened(
+                        S3Operations.STORE,
+                        java.time.Duration.ofNanos(System.nanoTime() - started),
+                        opened.succeeded()))
+        .compose(response -> reader(key, range, response));
   }
 
   private Future<BlobReader> reader(String key, ByteRange range, HttpClientResponse response) {
