@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -86,7 +87,7 @@ final class ApiClient implements AutoCloseable {
     return headers;
   }
 
-  Future<HttpClientRequest> open(HttpMethod method, String path, String token, MultiMap headers) {
+  private RequestOptions options(HttpMethod method, String path, String token, MultiMap headers) {
     MultiMap all = MultiMap.caseInsensitiveMultiMap();
     if (token != null) {
       all.add(HttpHeaders.AUTHORIZATION, "Bearer " + token);
@@ -94,24 +95,49 @@ final class ApiClient implements AutoCloseable {
     if (headers != null) {
       all.addAll(headers);
     }
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(method)
-            .setURI(path)
-            .setPort(port)
-            .setHeaders(all)
-            .setConnectTimeout(CONNECT_TIMEOUT_MS);
-    // every request starts on the client's one event loop, not on the test thread
-    Promise<HttpClientRequest> opened = Promise.promise();
+    return new RequestOptions()
+        .setMethod(method)
+        .setURI(path)
+        .setPort(port)
+        .setHeaders(all)
+        .setConnectTimeout(CONNECT_TIMEOUT_MS);
+  }
+
+  /**
+   * Opens a request on the client's one event loop; what a caller chains to it also runs there (the
+   * promise belongs to that context).
+   */
+  Future<HttpClientRequest> open(HttpMethod method, String path, String token, MultiMap headers) {
+    RequestOptions options = options(method, path, token, headers);
+    Promise<HttpClientRequest> opened = ((ContextInternal) context).promise();
     context.runOnContext(v -> http.request(options).onComplete(opened));
     return opened.future();
   }
 
+  /**
+   * One whole exchange, built on the client's event loop before any byte moves: the answer's
+   * handlers are in place when it arrives. (Chained from the test thread, a fast answer could
+   * arrive before body() was called and the exchange waited forever.)
+   */
+  private <T> T exchange(
+      HttpMethod method,
+      String path,
+      String token,
+      MultiMap headers,
+      java.util.function.Function<HttpClientRequest, Future<T>> then) {
+    RequestOptions options = options(method, path, token, headers);
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> http.request(options).compose(then).onComplete(result));
+    return await(result.future());
+  }
+
   Reply call(HttpMethod method, String path, String token, MultiMap headers, Buffer body) {
-    return await(
-        open(method, path, token, headers)
-            .compose(req -> body == null ? req.send() : req.send(body))
-            .compose(this::toReply));
+    return exchange(
+        method,
+        path,
+        token,
+        headers,
+        req -> (body == null ? req.send() : req.send(body)).compose(this::toReply));
   }
 
   Reply call(HttpMethod method, String path, String token) {
@@ -136,20 +162,21 @@ final class ApiClient implements AutoCloseable {
       GeneratedContent content,
       boolean announceLength,
       MultiMap headers) {
-    return await(
-        open(HttpMethod.PUT, path, token, headers)
-            .compose(
-                req -> {
-                  if (announceLength) {
-                    req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(content.size()));
-                  } else {
-                    req.setChunked(true);
-                  }
-                  Future<HttpClientResponse> response = req.response();
-                  pump(req, content, Promise.promise());
-                  return response;
-                })
-            .compose(this::toReply));
+    return exchange(
+        HttpMethod.PUT,
+        path,
+        token,
+        headers,
+        req -> {
+          if (announceLength) {
+            req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(content.size()));
+          } else {
+            req.setChunked(true);
+          }
+          Future<Reply> reply = req.response().compose(this::toReply);
+          pump(req, content, Promise.promise());
+          return reply;
+        });
   }
 
   /** Writes content until the write queue is full, then continues on drain; ends at the end. */
@@ -166,30 +193,34 @@ final class ApiClient implements AutoCloseable {
   }
 
   Download download(String path, String token, String... headers) {
-    return await(
-        open(HttpMethod.GET, path, token, headers(headers))
-            .compose(HttpClientRequest::send)
-            .compose(
-                resp -> {
-                  MessageDigest sha = GeneratedContent.newSha256();
-                  long[] size = {0};
-                  Promise<Download> done = Promise.promise();
-                  resp.handler(
-                      chunk -> {
-                        size[0] += chunk.length();
-                        sha.update(chunk.getBytes());
-                      });
-                  resp.exceptionHandler(done::tryFail);
-                  resp.endHandler(
-                      end ->
-                          done.tryComplete(
-                              new Download(
-                                  resp.statusCode(),
-                                  resp.headers(),
-                                  size[0],
-                                  HexFormat.of().formatHex(sha.digest()))));
-                  return done.future();
-                }));
+    return exchange(
+        HttpMethod.GET,
+        path,
+        token,
+        headers(headers),
+        req ->
+            req.send()
+                .compose(
+                    resp -> {
+                      MessageDigest sha = GeneratedContent.newSha256();
+                      long[] size = {0};
+                      Promise<Download> done = Promise.promise();
+                      resp.handler(
+                          chunk -> {
+                            size[0] += chunk.length();
+                            sha.update(chunk.getBytes());
+                          });
+                      resp.exceptionHandler(done::tryFail);
+                      resp.endHandler(
+                          end ->
+                              done.tryComplete(
+                                  new Download(
+                                      resp.statusCode(),
+                                      resp.headers(),
+                                      size[0],
+                                      HexFormat.of().formatHex(sha.digest()))));
+                      return done.future();
+                    }));
   }
 
   private Future<Reply> toReply(HttpClientResponse resp) {
