@@ -76,23 +76,7 @@ class JarIT {
   void a_gateway_with_a_128_MiB_heap_streams_a_body_five_times_its_heap_into_s3() throws Exception {
     long size = 640L << 20;
     String bucket = TestS3.shared().newBucket();
-    String secret = TestGateway.SECRET;
-    Map<String, String> env =
-        Map.of(
-            "IRONSYNC_DATA_DIR",
-            workDir.resolve("data").toString(),
-            "IRONSYNC_PG_URL",
-            TestPostgres.shared().newDatabase(),
-            "IRONSYNC_S3_ENDPOINT",
-            TestS3.shared().endpoint(),
-            "IRONSYNC_S3_ACCESS_KEY",
-            TestS3.ACCESS_KEY,
-            "IRONSYNC_S3_SECRET_KEY",
-            TestS3.SECRET_KEY,
-            "IRONSYNC_S3_BUCKET",
-            bucket,
-            "IRONSYNC_AUTH_JWT_HS256_SECRET",
-            secret);
+    Map<String, String> env = serverEnvironment(bucket);
     try (JarProcess gateway =
         JarProcess.serve(workDir, env, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError")) {
       gateway.awaitReady(Duration.ofMinutes(2));
@@ -124,29 +108,32 @@ class JarIT {
     String bucket = TestS3.shared().newBucket();
     String stray = "blobs/left-behind-" + java.util.UUID.randomUUID();
     TestS3.shared().putObject(bucket, stray, new byte[1234]);
-    Map<String, String> env =
-        Map.of(
-            "IRONSYNC_DATA_DIR",
-            workDir.resolve("data").toString(),
-            "IRONSYNC_PG_URL",
-            TestPostgres.shared().newDatabase(),
-            "IRONSYNC_S3_ENDPOINT",
-            TestS3.shared().endpoint(),
-            "IRONSYNC_S3_ACCESS_KEY",
-            TestS3.ACCESS_KEY,
-            "IRONSYNC_S3_SECRET_KEY",
-            TestS3.SECRET_KEY,
-            "IRONSYNC_S3_BUCKET",
-            bucket,
-            "IRONSYNC_AUTH_JWT_HS256_SECRET",
-            TestGateway.SECRET,
-            "IRONSYNC_RETENTION_ORPHAN_AGE",
-            "0s");
+    Map<String, String> env = new java.util.HashMap<>(serverEnvironment(bucket));
+    env.put("IRONSYNC_RETENTION_ORPHAN_AGE", "0s");
 
     JarProcess.Result gc = JarProcess.run(workDir, env, "gc");
 
     assertThat(gc.exitCode()).as(gc.stderr()).isZero();
     assertThat(gc.stdout()).contains("orphans removed: 1 (1234 bytes)");
     assertThat(TestS3.shared().objectKeys(bucket)).doesNotContain(stray);
+  }
+
+  /** A node against a fresh database and the given bucket of the shared servers. */
+  private Map<String, String> serverEnvironment(String bucket) {
+    return Map.of(
+        "IRONSYNC_DATA_DIR",
+        workDir.resolve("data").toString(),
+        "IRONSYNC_PG_URL",
+        TestPostgres.shared().newDatabase(),
+        "IRONSYNC_S3_ENDPOINT",
+        TestS3.shared().endpoint(),
+        "IRONSYNC_S3_ACCESS_KEY",
+        TestS3.ACCESS_KEY,
+        "IRONSYNC_S3_SECRET_KEY",
+        TestS3.SECRET_KEY,
+        "IRONSYNC_S3_BUCKET",
+        bucket,
+        "IRONSYNC_AUTH_JWT_HS256_SECRET",
+        TestGateway.SECRET);
   }
 }

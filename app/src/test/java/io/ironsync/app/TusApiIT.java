@@ -1,5 +1,6 @@
 package io.ironsync.app;
 
+import static io.ironsync.app.TusRequests.b64;
 import static io.ironsync.app.TusRequests.tus;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,13 +16,11 @@ import io.tus.java.client.TusClient;
 import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -71,29 +70,13 @@ class TusApiIT {
     return node.token("tus-" + UUID.randomUUID(), "phone");
   }
 
-  private static String b64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-  }
-
   private static Reply create(String token, long length, String path) {
-    return api.call(
-        HttpMethod.POST,
-        "/v1/uploads",
-        token,
-        tus("Upload-Length", Long.toString(length), "Upload-Metadata", "path " + b64(path)),
-        null);
+    return TusRequests.create(api, token, length, path);
   }
 
   private static Reply patch(
       String token, String location, long offset, byte[] body, String... more) {
-    MultiMap headers =
-        tus(
-            "Upload-Offset",
-            Long.toString(offset),
-            "Content-Type",
-            "application/offset+octet-stream");
-    headers.addAll(ApiClient.headers(more));
-    return api.call(HttpMethod.PATCH, location, token, headers, Buffer.buffer(body));
+    return TusRequests.patch(api, token, location, offset, body, more);
   }
 
   private static long offsetOf(String token, String location) {

@@ -1,5 +1,6 @@
 package io.ironsync.app;
 
+import static io.ironsync.app.TusRequests.patch;
 import static io.ironsync.app.TusRequests.tus;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,12 +16,10 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,34 +43,9 @@ class TusNodesIT {
   @TempDir Path otherDataDir;
 
   private static String create(ApiClient api, String token, long length, String path) {
-    Reply created =
-        api.call(
-            HttpMethod.POST,
-            "/v1/uploads",
-            token,
-            tus(
-                "Upload-Length",
-                Long.toString(length),
-                "Upload-Metadata",
-                "path "
-                    + Base64.getEncoder().encodeToString(path.getBytes(StandardCharsets.UTF_8))),
-            null);
+    Reply created = TusRequests.create(api, token, length, path);
     assertThat(created.status()).isEqualTo(201);
     return created.header("Location");
-  }
-
-  private static Reply patch(
-      ApiClient api, String token, String location, long offset, byte[] body) {
-    return api.call(
-        HttpMethod.PATCH,
-        location,
-        token,
-        tus(
-            "Upload-Offset",
-            Long.toString(offset),
-            "Content-Type",
-            "application/offset+octet-stream"),
-        Buffer.buffer(body));
   }
 
   private static String sha256(byte[] bytes) throws Exception {
@@ -225,6 +199,43 @@ class TusNodesIT {
       assertThat(late.status()).isEqualTo(410);
       assertThat(late.json().getString("type")).isEqualTo("urn:ironsync:problem:upload-expired");
       assertThat(api.get("/v1/files/tus/late.txt", token).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void s3_going_away_mid_patch_is_a_503_and_the_upload_resumes_from_its_saved_offset()
+      throws Exception {
+    byte[] content = new GeneratedContent(61, 14L * MIB).next(14 * MIB);
+    try (io.ironsync.testkit.TcpProxy s3 = io.ironsync.testkit.TcpProxy.to(TestS3.shared().port());
+        TestGateway node =
+            TestGateway.start(
+                TestGateway.Store.S3,
+                dataDir,
+                Map.of("s3.endpoint", "http://127.0.0.1:" + s3.port()));
+        ApiClient api = new ApiClient(Transport.H2C, node)) {
+      String token = node.token("unlucky", "phone");
+      String location = create(api, token, content.length, "tus/s3-down.bin");
+      assertThat(patch(api, token, location, 0, Arrays.copyOf(content, 6 * MIB)).status())
+          .isEqualTo(204);
+
+      s3.goDownAfter(3L * MIB);
+      Reply failed =
+          patch(api, token, location, 6L * MIB, Arrays.copyOfRange(content, 6 * MIB, 12 * MIB));
+      s3.refuse(false);
+
+      assertThat(failed.status()).isEqualTo(503);
+      assertThat(failed.json().getString("type"))
+          .isEqualTo("urn:ironsync:problem:storage-unavailable");
+      Reply head = api.call(HttpMethod.HEAD, location, token, tus(), null);
+      assertThat(head.header("Upload-Offset"))
+          .as("nothing of the failed PATCH counts")
+          .isEqualTo(Long.toString(6L * MIB));
+      Reply rest =
+          patch(
+              api, token, location, 6L * MIB, Arrays.copyOfRange(content, 6 * MIB, content.length));
+      assertThat(rest.status()).as(rest.body().toString()).isEqualTo(204);
+      assertThat(sha256(api.get("/v1/files/tus/s3-down.bin", token).body().getBytes()))
+          .isEqualTo(sha256(content));
     }
   }
 }

@@ -10,7 +10,6 @@ import io.ironsync.metadata.ConflictMode;
 import io.ironsync.metadata.Precondition;
 import io.ironsync.metadata.ResumableUpload;
 import io.ironsync.metadata.SaveUpload;
-import io.ironsync.storage.ObjectStoreException;
 import io.ironsync.storage.ResumableSink;
 import io.ironsync.upload.UploadServices;
 import io.ironsync.upload.impl.BodyPipe;
@@ -19,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -72,22 +72,9 @@ public final class Stretch {
         .claimUpload(caller.userId(), upload.id(), owner, lease)
         .compose(
             claimed -> {
-              Vertx vertx = ctx.vertx();
-              long renewal =
-                  vertx.setPeriodic(
-                      Math.max(1000, lease.toMillis() / 3),
-                      t ->
-                          services
-                              .metadata()
-                              .claimUpload(caller.userId(), upload.id(), owner, lease)
-                              .onFailure(
-                                  e ->
-                                      LOG.warn(
-                                          "upload {} lease not renewed: {}",
-                                          upload.id(),
-                                          e.toString())));
-              return checked(ctx, caller, claimed, owner, offset, length, checksum)
-                  .andThen(done -> vertx.cancelTimer(renewal))
+              Renewal renewal = new Renewal(ctx.vertx(), upload, owner);
+              return checked(ctx, caller, claimed, owner, offset, length, checksum, renewal)
+                  .andThen(done -> renewal.stop())
                   .recover(
                       failure ->
                           services
@@ -104,7 +91,8 @@ public final class Stretch {
       String owner,
       long offset,
       long length,
-      TusHeaders.Checksum checksum) {
+      TusHeaders.Checksum checksum,
+      Renewal renewal) {
     if (upload.offset() != offset) {
       ctx.response().putHeader(TusHeaders.UPLOAD_OFFSET, Long.toString(upload.offset()));
       return Future.failedFuture(
@@ -133,7 +121,9 @@ public final class Stretch {
                     .store()
                     .resume(upload.blobKey(), upload.storeState())
                     .compose(
-                        sink -> stream(ctx, caller, upload, owner, length, total, checksum, sink))
+                        sink ->
+                            stream(
+                                ctx, caller, upload, owner, length, total, checksum, sink, renewal))
                     .andThen(done -> slot.release()));
   }
 
@@ -145,7 +135,8 @@ public final class Stretch {
       long statedLength,
       long total,
       TusHeaders.Checksum checksum,
-      ResumableSink sink) {
+      ResumableSink sink,
+      Renewal renewal) {
     HttpServerRequest request = ctx.request();
     long limit = total >= 0 ? total - upload.offset() : services.maxFileBytes() - upload.offset();
     ResumableDigest digest = ResumableDigest.restore(upload.digestState());
@@ -169,42 +160,45 @@ public final class Stretch {
     }
     Future<Void> piped =
         BodyPipe.into(services.limits().throttleUpload(caller.userId(), request), body);
+    // the body is in: no renewal may re-take the lease after the save below has ended it
     Future<Outcome> outcome =
-        piped.transform(
-            ar -> {
-              long reached = upload.offset() + body.size();
-              if (ar.failed()) {
-                return keepWhatArrived(
-                    ar.cause(),
-                    upload,
-                    owner,
-                    statedLength,
-                    sink,
-                    digest,
-                    reached,
-                    checksum != null);
-              }
-              if (sum != null && !MessageDigest.isEqual(sum.digest(), checksum.expected())) {
-                return sink.abort()
-                    .transform(
-                        aborted ->
-                            Future.failedFuture(
-                                ApiException.of(
-                                    460,
-                                    "checksum-mismatch",
-                                    "Checksum mismatch",
-                                    "the body does not match its Upload-Checksum "
-                                        + checksum.algorithm()
-                                        + "; it was discarded, resume at offset "
-                                        + upload.offset())));
-              }
-              if (total >= 0 && reached == total) {
-                return upload.kind() == ResumableUpload.Kind.PARTIAL
-                    ? completePartial(upload, owner, statedLength, sink, digest, reached)
-                    : finish(caller, upload, owner, sink, digest, reached);
-              }
-              return checkpoint(upload, owner, statedLength, sink, digest, reached, false);
-            });
+        piped
+            .transform(ar -> renewal.stop().transform(stopped -> Future.succeededFuture(ar)))
+            .compose(
+                ar -> {
+                  long reached = upload.offset() + body.size();
+                  if (ar.failed()) {
+                    return keepWhatArrived(
+                        ar.cause(),
+                        upload,
+                        owner,
+                        statedLength,
+                        sink,
+                        digest,
+                        reached,
+                        checksum != null);
+                  }
+                  if (sum != null && !MessageDigest.isEqual(sum.digest(), checksum.expected())) {
+                    return sink.abort()
+                        .transform(
+                            aborted ->
+                                Future.failedFuture(
+                                    ApiException.of(
+                                        460,
+                                        "checksum-mismatch",
+                                        "Checksum mismatch",
+                                        "the body does not match its Upload-Checksum "
+                                            + checksum.algorithm()
+                                            + "; it was discarded, resume at offset "
+                                            + upload.offset())));
+                  }
+                  if (total >= 0 && reached == total) {
+                    return upload.kind() == ResumableUpload.Kind.PARTIAL
+                        ? completePartial(upload, owner, statedLength, sink, digest, reached)
+                        : finish(caller, upload, owner, sink, digest, reached);
+                  }
+                  return checkpoint(upload, owner, statedLength, sink, digest, reached, false);
+                });
     services.inFlight().track(outcome);
     return outcome;
   }
@@ -222,8 +216,7 @@ public final class Stretch {
       ResumableDigest digest,
       long reached,
       boolean hadChecksum) {
-    boolean clientLeft =
-        UploadFailures.isClientGone(cause) && !(cause instanceof ObjectStoreException);
+    boolean clientLeft = UploadFailures.isClientGone(cause);
     if (clientLeft && !hadChecksum && reached > upload.offset()) {
       return checkpoint(upload, owner, statedLength, sink, digest, reached, true)
           .transform(kept -> Future.failedFuture(cause));
@@ -243,19 +236,7 @@ public final class Stretch {
     return sink.checkpoint()
         .compose(
             state ->
-                services
-                    .metadata()
-                    .saveUpload(
-                        new SaveUpload(
-                            upload.userId(),
-                            upload.id(),
-                            owner,
-                            upload.offset(),
-                            reached,
-                            statedLength,
-                            state,
-                            digest.state(),
-                            true))
+                save(upload, owner, reached, statedLength, state, digest)
                     .recover(
                         failure -> {
                           // a definite refusal: the old state stands, so what this stretch stored
@@ -281,6 +262,64 @@ public final class Stretch {
             });
   }
 
+  /** Moves the saved state from where this stretch started to {@code reached}; ends the lease. */
+  private Future<ResumableUpload> save(
+      ResumableUpload upload,
+      String owner,
+      long reached,
+      long statedLength,
+      JsonObject state,
+      ResumableDigest digest) {
+    return services
+        .metadata()
+        .saveUpload(
+            new SaveUpload(
+                upload.userId(),
+                upload.id(),
+                owner,
+                upload.offset(),
+                reached,
+                statedLength,
+                state,
+                digest.state(),
+                true));
+  }
+
+  /**
+   * Keeps a PATCH's lease while its body streams, renewing it every third of its length. {@link
+   * #stop()} also waits for a renewal already on its way, so none can land after the save that ends
+   * the lease (the client's next PATCH would then find the upload locked).
+   */
+  private final class Renewal {
+
+    private final Vertx vertx;
+    private final long timer;
+    private Future<?> inFlight = Future.succeededFuture();
+
+    Renewal(Vertx vertx, ResumableUpload upload, String owner) {
+      this.vertx = vertx;
+      this.timer =
+          vertx.setPeriodic(
+              Math.max(1000, lease.toMillis() / 3),
+              t ->
+                  inFlight =
+                      services
+                          .metadata()
+                          .claimUpload(upload.userId(), upload.id(), owner, lease)
+                          .onFailure(
+                              e ->
+                                  LOG.warn(
+                                      "upload {} lease not renewed: {}",
+                                      upload.id(),
+                                      e.toString())));
+    }
+
+    Future<Void> stop() {
+      vertx.cancelTimer(timer);
+      return inFlight.transform(done -> Future.succeededFuture());
+    }
+  }
+
   private static Future<Void> released(ResumableUpload upload, Throwable e) {
     LOG.warn("upload {}: a superseded tail was not deleted: {}", upload.id(), e.toString());
     return Future.succeededFuture();
@@ -299,20 +338,7 @@ public final class Stretch {
       long size) {
     return sink.end()
         .compose(
-            ended ->
-                services
-                    .metadata()
-                    .saveUpload(
-                        new SaveUpload(
-                            upload.userId(),
-                            upload.id(),
-                            owner,
-                            upload.offset(),
-                            size,
-                            statedLength,
-                            ResumableSink.emptyState(),
-                            digest.state(),
-                            true)))
+            ended -> save(upload, owner, size, statedLength, ResumableSink.emptyState(), digest))
         .compose(
             saved ->
                 services

@@ -12,7 +12,6 @@ import io.ironsync.storage.ResumableSink;
 import io.minio.http.Method;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collector;
 
 /**
  * The production store: an S3-compatible bucket. Blobs of announced size up to {@link
@@ -135,18 +133,11 @@ public final class S3ObjectStore implements ObjectStore {
     if (tail == null) {
       return Future.succeededFuture(sink);
     }
-    // the tail is at most a part: read back whole, it becomes the start of the next part
+    // the tail becomes the start of the next part, streamed in under the sink's backpressure and
+    // buffer budget like any body
     return read(tail, null)
-        .compose(
-            reader -> {
-              Future<Buffer> bytes =
-                  reader.collect(
-                      Collector.of(Buffer::buffer, Buffer::appendBuffer, Buffer::appendBuffer));
-              reader.resume();
-              return bytes.recover(
-                  e -> Future.failedFuture(S3Failures.wrap("S3 GET of the tail " + tail, e)));
-            })
-        .compose(bytes -> sink.write(bytes))
+        .compose(reader -> reader.pipe().endOnComplete(false).endOnFailure(false).to(sink))
+        .recover(e -> Future.failedFuture(S3Failures.wrap("S3 GET of the tail " + tail, e)))
         .<ResumableSink>map(v -> sink)
         .recover(e -> sink.abort().transform(aborted -> Future.failedFuture(e)));
   }
