@@ -181,7 +181,11 @@ public final class Gateway {
               vertx.deployVerticle(
                   () ->
                       new MetadataVerticle(
-                          pgUrl, config.pg().poolSize(), observability.metadata(), publisher),
+                          pgUrl,
+                          config.pg().readUrl(),
+                          config.pg().poolSize(),
+                          observability.metadata(),
+                          publisher),
                   new DeploymentOptions().setInstances(config.metadata().instances()))));
       MetadataClient metadata =
           MetadataClient.overEventBus(vertx, config.metadata().requestTimeout());

@@ -68,6 +68,15 @@ final class TestGateway implements AutoCloseable {
     return startNode(pgUrl, bucket, dataDir, settings);
   }
 
+  /**
+   * A node on the local store whose primary database is {@code pgUrl}, a database of a server other
+   * than the shared one (such as the primary of {@code TestPostgresReplica}); {@link #count} reads
+   * there.
+   */
+  static TestGateway onDatabase(String pgUrl, Path dataDir, Map<String, String> extra) {
+    return startNode(pgUrl, null, dataDir, extra);
+  }
+
   /** Another node of the same service: same database and bucket as {@code first}. */
   static TestGateway joining(TestGateway first, Path dataDir, Map<String, String> extra) {
     return startNode(first.pgUrl, first.bucket, dataDir, extra);

@@ -108,6 +108,13 @@ public final class ConfigKeys {
           ValueTypes.POSTGRES_URL,
           null,
           "postgresql://user:pass@host:port/db; absent: embedded PostgreSQL in data.dir");
+  public static final ConfigKey<URI> PG_READ_URL =
+      key(
+          "pg.read-url",
+          ValueTypes.POSTGRES_URL,
+          null,
+          "a streaming replica of pg.url for reads that may lag (listings, delta feed, versions);"
+              + " absent: all reads on pg.url");
   public static final ConfigKey<Integer> PG_POOL_SIZE =
       key(
           "pg.pool-size",
@@ -396,6 +403,7 @@ public final class ConfigKeys {
         AUTH_JWT_ISSUER,
         AUTH_JWT_AUDIENCE,
         PG_URL,
+        PG_READ_URL,
         PG_POOL_SIZE,
         S3_ENDPOINT,
         S3_ACCESS_KEY,

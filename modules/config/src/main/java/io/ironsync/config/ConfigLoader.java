@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,7 +202,7 @@ public final class ConfigLoader {
         new IronSyncConfig.Management(required(MANAGEMENT_HOST), required(MANAGEMENT_PORT)),
         required(DATA_DIR),
         auth(),
-        new IronSyncConfig.Postgres(optional(PG_URL), required(PG_POOL_SIZE)),
+        postgres(),
         storage(),
         limits(),
         optional(REDIS_URL)
@@ -229,6 +230,21 @@ public final class ConfigLoader {
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),
         required(SHUTDOWN_GRACE_PERIOD),
         required(LOG_LEVEL));
+  }
+
+  private IronSyncConfig.Postgres postgres() {
+    Optional<URI> url = optional(PG_URL);
+    Optional<URI> readUrl = optional(PG_READ_URL);
+    if (readUrl.isPresent() && url.isEmpty()) {
+      throw new ConfigException(
+          "'pg.read-url' needs 'pg.url': the embedded database has no replica to read from");
+    }
+    if (readUrl.isPresent() && readUrl.equals(url)) {
+      throw new ConfigException(
+          "'pg.read-url' names the same database as 'pg.url'; leave it unset to read from the"
+              + " primary");
+    }
+    return new IronSyncConfig.Postgres(url, readUrl, required(PG_POOL_SIZE));
   }
 
   private IronSyncConfig.Sync sync() {

@@ -64,7 +64,8 @@ public record IronSyncConfig(
   }
 
   /** An absent URL means the embedded PostgreSQL under {@code data.dir}. */
-  public record Postgres(Optional<URI> url, int poolSize) {}
+  /** An absent url means the embedded database; a read url names a replica of the url. */
+  public record Postgres(Optional<URI> url, Optional<URI> readUrl, int poolSize) {}
 
   /** An absent S3 section means the local-disk store under {@code data.dir}. */
   public record Storage(Optional<S3> s3, boolean fsync) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -266,5 +267,26 @@ class ConfigLoaderTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("sync.max-streams-per-user");
     }
+  }
+
+  @Test
+  void a_read_replica_needs_a_primary_of_its_own() {
+    String primary = "postgresql://app@db-primary:5432/ironsync";
+    String replica = "postgresql://app@db-replica:5432/ironsync";
+    assertThat(ConfigLoader.fromMap(Map.of()).pg().readUrl()).isEmpty();
+    assertThat(
+            ConfigLoader.fromMap(Map.of("pg.url", primary, "pg.read-url", replica)).pg().readUrl())
+        .hasValue(URI.create(replica));
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("pg.read-url", replica)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'pg.read-url' needs 'pg.url'");
+    assertThatThrownBy(
+            () -> ConfigLoader.fromMap(Map.of("pg.url", primary, "pg.read-url", primary)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("same database");
+    assertThatThrownBy(
+            () -> ConfigLoader.fromMap(Map.of("pg.url", primary, "pg.read-url", "mysql://x/y")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pg.read-url");
   }
 }

@@ -12,6 +12,7 @@ import io.ironsync.metadata.impl.JournalReads;
 import io.ironsync.metadata.impl.MoveTransaction;
 import io.ironsync.metadata.impl.PgUrl;
 import io.ironsync.metadata.impl.Problems;
+import io.ironsync.metadata.impl.ReplicaReads;
 import io.ironsync.metadata.impl.RestoreTransaction;
 import io.ironsync.metadata.impl.ResumableUploads;
 import io.ironsync.metadata.impl.RetentionSweep;
@@ -30,6 +31,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * Serves the {@link MetadataAddresses} from PostgreSQL through its own reactive pool. Several
  * instances may run side by side; each owns a pool of {@code poolSize} connections. The database
  * client never blocks, so the verticle runs on an event loop.
+ *
+ * <p>With a read replica, folder listings, version histories, the first listing of a delta feed and
+ * the journal pages a device asks for ({@link ChangesRequest#mayLag()}) are read there, through a
+ * second pool of the same size; everything else, and every read that must see the latest commit,
+ * stays on the primary. A replica that fails sends its reads back to the primary.
  */
 public final class MetadataVerticle extends VerticleBase {
 
@@ -53,12 +60,19 @@ public final class MetadataVerticle extends VerticleBase {
   // and releases the user's lock instead of holding it until TCP gives up
   private static final String IDLE_IN_TRANSACTION_TIMEOUT = "30s";
   private static final int PREPARED_SQL_LIMIT = 8192;
+  // a replica that has not answered by then is given up for the primary, well within the default
+  // metadata.request-timeout (10 s) so the read still succeeds there
+  private static final Duration REPLICA_DEADLINE = Duration.ofSeconds(3);
+  // after a replica failure, how long the primary serves every read before the replica is tried
+  private static final Duration REPLICA_REST = Duration.ofSeconds(10);
 
   private final URI pgUrl;
+  private final Optional<URI> readUrl;
   private final int poolSize;
   private final MetadataMetrics metrics;
   private final ChangeListener listener;
   private Pool pool;
+  private Pool readPool;
 
   public MetadataVerticle(URI pgUrl, int poolSize, MetadataMetrics metrics) {
     this(pgUrl, poolSize, metrics, ChangeListener.NONE);
@@ -67,10 +81,21 @@ public final class MetadataVerticle extends VerticleBase {
   /** {@code listener} hears of every committed change, after its transaction. */
   public MetadataVerticle(
       URI pgUrl, int poolSize, MetadataMetrics metrics, ChangeListener listener) {
+    this(pgUrl, Optional.empty(), poolSize, metrics, listener);
+  }
+
+  /** {@code readUrl} names a streaming replica of {@code pgUrl} for reads that may lag. */
+  public MetadataVerticle(
+      URI pgUrl,
+      Optional<URI> readUrl,
+      int poolSize,
+      MetadataMetrics metrics,
+      ChangeListener listener) {
     if (poolSize < 1) {
       throw new IllegalArgumentException("pool size must be positive: " + poolSize);
     }
     this.pgUrl = pgUrl;
+    this.readUrl = readUrl;
     this.poolSize = poolSize;
     this.metrics = metrics;
     this.listener = listener;
@@ -81,17 +106,17 @@ public final class MetadataVerticle extends VerticleBase {
     MetadataBus.registerCodecs(vertx);
     PgUrl url = PgUrl.parse(pgUrl);
     pool = createPool(url);
+    readPool = readUrl.map(replica -> createPool(PgUrl.parse(replica))).orElse(null);
     UserWriteQueue writes = new UserWriteQueue();
     CommitTransaction commits = new CommitTransaction(pool, writes);
     DeleteTransaction deletes = new DeleteTransaction(pool, writes);
     FileLookup lookup = new FileLookup(pool);
-    FolderListings listings = new FolderListings(pool);
+    ReplicaReads mayLag = new ReplicaReads(readPool, pool, REPLICA_DEADLINE, REPLICA_REST);
     UsageLookup usage = new UsageLookup(pool);
     JournalReads journal = new JournalReads(pool);
     MoveTransaction moves = new MoveTransaction(pool, writes);
     RestoreTransaction restores = new RestoreTransaction(pool, writes);
     BatchCommitTransaction batches = new BatchCommitTransaction(pool, writes);
-    VersionHistory versions = new VersionHistory(pool);
     StoredContent content = new StoredContent(pool);
     RetentionSweep retention = new RetentionSweep(pool);
     ResumableUploads uploads = new ResumableUploads(pool);
@@ -123,14 +148,26 @@ public final class MetadataVerticle extends VerticleBase {
                                     .onSuccess(result -> announce(request, result)),
                             result -> "committed"),
                         serve(MetadataAddresses.GET, "get", lookup::get, result -> "ok"),
-                        serve(MetadataAddresses.LIST, "list", listings::list, result -> "ok"),
+                        serve(
+                            MetadataAddresses.LIST,
+                            "list",
+                            (ListRequest request) ->
+                                mayLag.read(db -> new FolderListings(db).list(request)),
+                            result -> "ok"),
                         serve(MetadataAddresses.USAGE, "usage", usage::usedBytes, result -> "ok"),
                         serve(
-                            MetadataAddresses.CHANGES, "changes", journal::changes, result -> "ok"),
+                            MetadataAddresses.CHANGES,
+                            "changes",
+                            (ChangesRequest request) ->
+                                request.mayLag()
+                                    ? mayLag.read(db -> new JournalReads(db).changes(request))
+                                    : journal.changes(request),
+                            result -> "ok"),
                         serve(
                             MetadataAddresses.SNAPSHOT,
                             "snapshot",
-                            journal::snapshot,
+                            (SnapshotRequest request) ->
+                                mayLag.read(db -> new JournalReads(db).snapshot(request)),
                             result -> "ok"),
                         serve(
                             MetadataAddresses.MOVE,
@@ -143,7 +180,8 @@ public final class MetadataVerticle extends VerticleBase {
                         serve(
                             MetadataAddresses.VERSIONS,
                             "versions",
-                            versions::versions,
+                            (VersionsRequest request) ->
+                                mayLag.read(db -> new VersionHistory(db).versions(request)),
                             result -> "ok"),
                         serve(
                             MetadataAddresses.RESTORE,
@@ -222,12 +260,16 @@ public final class MetadataVerticle extends VerticleBase {
                             uploads::referencedKeys,
                             result -> "ok"),
                         servePing())))
-        .recover(failure -> pool.close().transform(closed -> Future.failedFuture(failure)));
+        .recover(failure -> closePools().transform(closed -> Future.failedFuture(failure)));
   }
 
   @Override
   public Future<?> stop() {
-    return pool.close();
+    return closePools();
+  }
+
+  private Future<Void> closePools() {
+    return readPool == null ? pool.close() : Future.join(pool.close(), readPool.close()).mapEmpty();
   }
 
   private static String commitOutcome(CommitResult result) {

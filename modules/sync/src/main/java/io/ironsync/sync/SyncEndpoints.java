@@ -80,7 +80,7 @@ public final class SyncEndpoints {
       answer =
           service
               .metadata()
-              .changes(new ChangesRequest(userId, cursor.seq(), limit))
+              .changes(new ChangesRequest(userId, cursor.seq(), limit, true))
               .map(page -> journal(userId, page, cursor.seq()));
     }
     answer.onSuccess(body -> json(ctx, body)).onFailure(ctx::fail);
