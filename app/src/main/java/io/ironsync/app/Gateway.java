@@ -17,6 +17,7 @@ import io.ironsync.notify.KafkaRelay;
 import io.ironsync.observability.ManagementVerticle;
 import io.ironsync.observability.Observability;
 import io.ironsync.observability.ReadinessCheck;
+import io.ironsync.observability.Tracing;
 import io.ironsync.ratelimit.UploadSlots;
 import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.resumable.TusEndpoints;
@@ -66,6 +67,7 @@ public final class Gateway {
 
   private final IronSyncConfig config;
   private final Vertx vertx;
+  private final Tracing tracing;
   private final EmbeddedDatabase embeddedDatabase;
   private final ObjectStore store;
   private final UserLimits limits;
@@ -85,6 +87,7 @@ public final class Gateway {
   private Gateway(Builder b) {
     this.config = b.config;
     this.vertx = b.vertx;
+    this.tracing = b.tracing;
     this.embeddedDatabase = b.embeddedDatabase;
     this.store = b.store;
     this.limits = b.limits;
@@ -118,6 +121,7 @@ public final class Gateway {
   private static final class Builder {
     private final IronSyncConfig config;
     private final Observability observability;
+    private final Tracing tracing;
     private final Vertx vertx;
     private final InFlightUploads inFlight = new InFlightUploads();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -138,10 +142,15 @@ public final class Gateway {
     Builder(IronSyncConfig config) {
       this.config = config;
       this.observability = Observability.create(config.nodeId());
+      this.tracing = Tracing.create(config.tracing(), config.nodeId());
       this.vertx =
           Vertx.builder()
-              .with(new VertxOptions().setMetricsOptions(observability.vertxMetricsOptions()))
+              .with(
+                  new VertxOptions()
+                      .setMetricsOptions(observability.vertxMetricsOptions())
+                      .setTracingOptions(tracing.vertxTracingOptions()))
               .withMetrics(observability.vertxMetricsFactory())
+              .withTracer(tracing.vertxTracerFactory())
               .build();
     }
 
@@ -308,6 +317,7 @@ public final class Gateway {
       } catch (RuntimeException e) {
         LOG.warn("closing Vert.x after a failed start: {}", e.getMessage());
       }
+      tracing.close();
       if (embeddedDatabase != null) {
         embeddedDatabase.close();
       }
@@ -376,6 +386,7 @@ public final class Gateway {
       LOG.warn("graceful stop did not complete: {}", e.getMessage());
     } finally {
       await(vertx.close());
+      tracing.close();
       if (embeddedDatabase != null) {
         embeddedDatabase.close();
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ironsync.app.ApiClient.Download;
 import io.ironsync.app.ApiClient.Reply;
 import io.ironsync.app.ApiClient.Transport;
+import io.ironsync.testkit.Eventually;
 import io.ironsync.testkit.GeneratedContent;
 import io.ironsync.testkit.TestPostgres;
 import io.ironsync.testkit.TestS3;
@@ -44,6 +45,20 @@ class JarIT {
         assertThat(put.json().getString("deviceId")).isEqualTo("cli");
         assertThat(client.get("/v1/files/hello.txt", token.stdout().trim()).body().toString())
             .isEqualTo("hello, standalone");
+        // the access log names the trace a request arrived with
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Reply traced =
+            client.call(
+                io.vertx.core.http.HttpMethod.GET,
+                "/v1/meta/hello.txt",
+                token.stdout().trim(),
+                ApiClient.headers("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"),
+                null);
+        assertThat(traced.status()).isEqualTo(200);
+        Eventually.await(
+            "the access-log line carries the trace id",
+            Duration.ofSeconds(20),
+            () -> gateway.logText().contains("\"traceId\":\"" + traceId + "\""));
       }
       assertThat(gateway.logText()).contains("IronSync ready on http://localhost:" + gateway.port);
       assertThat(workDir.resolve("data/pg")).isDirectory();

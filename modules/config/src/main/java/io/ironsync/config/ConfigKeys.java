@@ -371,6 +371,20 @@ public final class ConfigKeys {
           "10s",
           "event-bus send timeout for metadata requests");
 
+  public static final ConfigKey<URI> TRACING_OTLP_ENDPOINT =
+      key(
+          "tracing.otlp-endpoint",
+          ValueTypes.HTTP_URL,
+          null,
+          "OTLP/HTTP collector base URL (spans go to /v1/traces); absent: trace ids in logs and"
+              + " traceparent passed on, no spans exported");
+  public static final ConfigKey<Double> TRACING_SAMPLE_RATIO =
+      key(
+          "tracing.sample-ratio",
+          ValueTypes.RATIO,
+          "1.0",
+          "share of new traces exported (0 to 1); a caller's sampled traceparent is followed");
+
   public static final ConfigKey<String> NODE_ID =
       key("node.id", ValueTypes.STRING, HOST_NAME, "names this node in logs, metrics and events");
   public static final ConfigKey<Duration> SHUTDOWN_GRACE_PERIOD =
@@ -445,6 +459,8 @@ public final class ConfigKeys {
         RETENTION_ORPHAN_AGE,
         METADATA_INSTANCES,
         METADATA_REQUEST_TIMEOUT,
+        TRACING_OTLP_ENDPOINT,
+        TRACING_SAMPLE_RATIO,
         NODE_ID,
         SHUTDOWN_GRACE_PERIOD,
         LOG_LEVEL);

@@ -227,6 +227,7 @@ public final class ConfigLoader {
             required(RETENTION_ORPHAN_AGE)),
         new IronSyncConfig.Metadata(
             required(METADATA_INSTANCES), required(METADATA_REQUEST_TIMEOUT)),
+        new IronSyncConfig.Tracing(optional(TRACING_OTLP_ENDPOINT), required(TRACING_SAMPLE_RATIO)),
         isSet(NODE_ID) ? required(NODE_ID) : hostName(),
         required(SHUTDOWN_GRACE_PERIOD),
         required(LOG_LEVEL));

@@ -20,6 +20,7 @@ public record IronSyncConfig(
     Sync sync,
     Retention retention,
     Metadata metadata,
+    Tracing tracing,
     String nodeId,
     Duration shutdownGracePeriod,
     LogLevel logLevel) {
@@ -64,6 +65,9 @@ public record IronSyncConfig(
   }
 
   /** An absent URL means the embedded PostgreSQL under {@code data.dir}. */
+  /** An absent endpoint means spans are made (for trace ids) but not exported. */
+  public record Tracing(Optional<URI> otlpEndpoint, double sampleRatio) {}
+
   /** An absent url means the embedded database; a read url names a replica of the url. */
   public record Postgres(Optional<URI> url, Optional<URI> readUrl, int poolSize) {}
 

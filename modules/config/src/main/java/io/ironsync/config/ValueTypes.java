@@ -48,6 +48,21 @@ public final class ValueTypes {
             default -> throw new IllegalArgumentException("expected true or false");
           };
 
+  /** A fraction from 0 to 1, such as a sampling ratio. */
+  public static final ValueType<Double> RATIO =
+      text -> {
+        double value;
+        try {
+          value = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("expected a number from 0 to 1");
+        }
+        if (!(value >= 0 && value <= 1)) {
+          throw new IllegalArgumentException("expected a number from 0 to 1");
+        }
+        return value;
+      };
+
   public static final ValueType<Path> PATH = text -> Path.of(STRING.parse(text));
 
   /** Byte sizes: a plain number of bytes, or a number with KiB/MiB/GiB/TiB or KB/MB/GB/TB. */

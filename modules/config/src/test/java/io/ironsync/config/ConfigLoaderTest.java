@@ -289,4 +289,31 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("pg.read-url");
   }
+
+  @Test
+  void tracing_exports_only_with_an_endpoint_and_a_ratio_from_0_to_1() {
+    IronSyncConfig.Tracing defaults = ConfigLoader.fromMap(Map.of()).tracing();
+    assertThat(defaults.otlpEndpoint()).isEmpty();
+    assertThat(defaults.sampleRatio()).isEqualTo(1.0);
+    IronSyncConfig.Tracing set =
+        ConfigLoader.fromMap(
+                Map.of(
+                    "tracing.otlp-endpoint",
+                    "http://collector:4318",
+                    "tracing.sample-ratio",
+                    "0.25"))
+            .tracing();
+    assertThat(set.otlpEndpoint()).hasValue(URI.create("http://collector:4318"));
+    assertThat(set.sampleRatio()).isEqualTo(0.25);
+    for (String bad : List.of("1.5", "-0.1", "half", "NaN")) {
+      assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("tracing.sample-ratio", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("tracing.sample-ratio")
+          .hasMessageContaining("from 0 to 1");
+    }
+    assertThatThrownBy(
+            () -> ConfigLoader.fromMap(Map.of("tracing.otlp-endpoint", "grpc://collector:4317")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tracing.otlp-endpoint");
+  }
 }

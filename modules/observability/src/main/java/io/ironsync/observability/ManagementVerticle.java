@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -68,8 +70,9 @@ public final class ManagementVerticle extends VerticleBase {
                     .putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("status", "UP").encode()));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    // scrapes and probes are not worth a trace each
     return vertx
-        .createHttpServer()
+        .createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE))
         .requestHandler(router)
         .listen(port, host)
         .onSuccess(s -> server = s);

@@ -55,6 +55,7 @@ final class Audit {
         .addKeyValue("status", completed ? ctx.response().getStatusCode() : 0)
         .addKeyValue("outcome", completed ? "completed" : "aborted")
         .addKeyValue("requestId", requestId)
+        .addKeyValue("traceId", RequestContext.traceId(ctx))
         .log(action);
   }
 }

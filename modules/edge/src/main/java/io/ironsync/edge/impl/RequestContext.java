@@ -9,6 +9,7 @@ public final class RequestContext {
   private static final String REQUEST_ID = "ironsync.requestId";
   private static final String CALLER = "ironsync.caller";
   private static final String ROUTE = "ironsync.route";
+  private static final String TRACE_ID = "ironsync.traceId";
 
   private RequestContext() {}
 
@@ -18,6 +19,15 @@ public final class RequestContext {
 
   public static String requestId(RoutingContext ctx) {
     return ctx.get(REQUEST_ID);
+  }
+
+  static void setTraceId(RoutingContext ctx, String traceId) {
+    ctx.put(TRACE_ID, traceId);
+  }
+
+  /** The id of the trace the request belongs to, or null when it has none. */
+  static String traceId(RoutingContext ctx) {
+    return ctx.get(TRACE_ID);
   }
 
   static void setCaller(RoutingContext ctx, Caller caller) {

@@ -1,5 +1,7 @@
 package io.ironsync.edge.impl;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -14,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of every request: pauses the request so no body byte is lost to a later async
- * step, gives it a request id ({@code X-Request-Id} echoed when the client sent a sane one), and
- * writes one access-log line (and, for accesses to a user's files, one audit event) when the
- * exchange ends or the client goes away.
+ * step, gives it a request id ({@code X-Request-Id} echoed when the client sent a sane one), notes
+ * its trace id, and writes one access-log line (and, for accesses to a user's files, one audit
+ * event) when the exchange ends or the client goes away.
  */
 public final class RequestLogging implements Handler<RoutingContext> {
 
@@ -32,6 +34,12 @@ public final class RequestLogging implements Handler<RoutingContext> {
     String offered = request.getHeader(HEADER);
     String id = offered != null && SANE_ID.matcher(offered).matches() ? offered : newId();
     RequestContext.setRequestId(ctx, id);
+    // the request's span is current only until its answer is sent; the lines written when the
+    // exchange ends take its trace id from here
+    SpanContext span = Span.current().getSpanContext();
+    if (span.isValid()) {
+      RequestContext.setTraceId(ctx, span.getTraceId());
+    }
     ctx.response().putHeader(HEADER, id);
     // vertx-web may report a failure here when an HTTP/2 stream closes right after its answer,
     // so whether the answer went out is read from the response itself
@@ -53,6 +61,7 @@ public final class RequestLogging implements Handler<RoutingContext> {
     ACCESS
         .atInfo()
         .addKeyValue("requestId", id)
+        .addKeyValue("traceId", RequestContext.traceId(ctx))
         .addKeyValue("method", ctx.request().method().name())
         .addKeyValue("route", RequestContext.route(ctx))
         .addKeyValue("status", completed ? ctx.response().getStatusCode() : 0)

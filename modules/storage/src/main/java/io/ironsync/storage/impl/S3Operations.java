@@ -32,6 +32,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.tracing.TracingPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,7 +122,9 @@ final class S3Operations {
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
-                .setTcpNoDelay(true),
+                .setTcpNoDelay(true)
+                // presigned URLs carry a signature: the spans come from StorageSpans instead
+                .setTracingPolicy(TracingPolicy.IGNORE),
             new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
     int hashingThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     WorkerExecutor partWorkers = vertx.createSharedWorkerExecutor(PART_WORKERS, hashingThreads);
@@ -164,6 +167,7 @@ final class S3Operations {
    */
   Future<HttpClientRequest> openPut(String key, long length) {
     String what = "S3 PUT " + key;
+    StorageSpans.Span span = StorageSpans.start("PutObject");
     return Future.<String>future(p -> p.complete(presign(Method.PUT, key, INTERNAL_URL_TTL)))
         .compose(
             url ->
@@ -177,6 +181,14 @@ final class S3Operations {
                 request
                     .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length))
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream"))
+        .andThen(
+            opened -> {
+              if (opened.failed()) {
+                span.end(opened.cause());
+              } else {
+                opened.result().response().onComplete(answered -> span.end(answered));
+              }
+            })
         .recover(e -> Future.failedFuture(S3Failures.wrap(what, e)));
   }
 
@@ -220,6 +232,7 @@ final class S3Operations {
   /** A GET whose response arrives paused; any status is returned, the caller interprets it. */
   Future<HttpClientResponse> get(String key, ByteRange range) {
     String what = "S3 GET " + key;
+    StorageSpans.Span span = StorageSpans.start("GetObject");
     return Future.<String>future(p -> p.complete(presign(Method.GET, key, INTERNAL_URL_TTL)))
         .compose(
             url -> {
@@ -234,12 +247,14 @@ final class S3Operations {
               return http.request(options);
             })
         .compose(HttpClientRequest::send)
+        .andThen(span::end)
         .map(HttpClientResponse::pause)
         .recover(e -> Future.failedFuture(S3Failures.wrap(what, e)));
   }
 
   Future<String> createMultipart(String key) {
     return sdk(
+            "CreateMultipartUpload",
             "S3 create multipart upload of " + key,
             () -> minio.createMultipartUploadAsync(config.bucket(), null, key, null, null))
         .map(created -> created.result().uploadId());
@@ -249,13 +264,24 @@ final class S3Operations {
   Future<String> uploadPart(String key, String uploadId, int partNumber, byte[] bytes, int length) {
     Context context = vertx.getOrCreateContext();
     long start = System.nanoTime();
-    return partWorkers
-        .<CompletableFuture<UploadPartResponse>>executeBlocking(
+    return StorageSpans.traced(
+            "UploadPart",
             () ->
-                minio.uploadPartAsync(
-                    config.bucket(), null, key, bytes, length, uploadId, partNumber, null, null),
-            false)
-        .compose(sent -> Future.fromCompletionStage(sent, context))
+                partWorkers
+                    .<CompletableFuture<UploadPartResponse>>executeBlocking(
+                        () ->
+                            minio.uploadPartAsync(
+                                config.bucket(),
+                                null,
+                                key,
+                                bytes,
+                                length,
+                                uploadId,
+                                partNumber,
+                                null,
+                                null),
+                        false)
+                    .compose(sent -> Future.fromCompletionStage(sent, context)))
         .map(UploadPartResponse::etag)
         .onComplete(ar -> metrics.putFinished(STORE, since(start), length, ar.succeeded()))
         .recover(
@@ -266,6 +292,7 @@ final class S3Operations {
 
   Future<Void> completeMultipart(String key, String uploadId, List<Part> parts) {
     return sdk(
+            "CompleteMultipartUpload",
             "S3 complete multipart upload of " + key,
             () ->
                 minio.completeMultipartUploadAsync(
@@ -284,6 +311,7 @@ final class S3Operations {
 
   private Future<Void> abortAttempt(String key, String uploadId, int attempt) {
     return sdk(
+            "AbortMultipartUpload",
             "S3 abort of multipart upload " + uploadId + " of " + key,
             () -> minio.abortMultipartUploadAsync(config.bucket(), null, key, uploadId, null, null))
         .<Void>mapEmpty()
@@ -313,36 +341,39 @@ final class S3Operations {
    * worker.
    */
   Future<List<ObjectStore.Listed>> listObjects(String prefix, String after, int max) {
-    return partWorkers
-        .<List<ObjectStore.Listed>>executeBlocking(
-            () -> {
-              ListObjectsArgs.Builder args =
-                  ListObjectsArgs.builder()
-                      .bucket(config.bucket())
-                      .prefix(prefix)
-                      .recursive(true)
-                      .maxKeys(max);
-              if (after != null) {
-                args.startAfter(after);
-              }
-              List<ObjectStore.Listed> page = new ArrayList<>();
-              for (Result<Item> result : minio.listObjects(args.build())) {
-                Item item = result.get();
-                page.add(
-                    new ObjectStore.Listed(
-                        item.objectName(), item.size(), item.lastModified().toInstant()));
-                if (page.size() >= max) {
-                  break;
-                }
-              }
-              return page;
-            },
-            false)
+    return StorageSpans.<List<ObjectStore.Listed>>traced(
+            "ListObjectsV2",
+            () ->
+                partWorkers.executeBlocking(
+                    () -> {
+                      ListObjectsArgs.Builder args =
+                          ListObjectsArgs.builder()
+                              .bucket(config.bucket())
+                              .prefix(prefix)
+                              .recursive(true)
+                              .maxKeys(max);
+                      if (after != null) {
+                        args.startAfter(after);
+                      }
+                      List<ObjectStore.Listed> page = new ArrayList<>();
+                      for (Result<Item> result : minio.listObjects(args.build())) {
+                        Item item = result.get();
+                        page.add(
+                            new ObjectStore.Listed(
+                                item.objectName(), item.size(), item.lastModified().toInstant()));
+                        if (page.size() >= max) {
+                          break;
+                        }
+                      }
+                      return page;
+                    },
+                    false))
         .recover(e -> Future.failedFuture(S3Failures.wrap("S3 listing of " + prefix, e)));
   }
 
   Future<List<ObjectStore.Unfinished>> listMultipartUploads(String prefix) {
     return sdk(
+            "ListMultipartUploads",
             "S3 listing of multipart uploads under " + prefix,
             () ->
                 minio.listMultipartUploadsAsync(
@@ -376,6 +407,7 @@ final class S3Operations {
                     copied.compose(
                         v ->
                             sdk(
+                                    "UploadPartCopy",
                                     "S3 copy of " + source + " into part " + number + " of " + key,
                                     () ->
                                         minio.uploadPartCopyAsync(
@@ -406,6 +438,7 @@ final class S3Operations {
   /** Deletes an object; a missing one is not an error. */
   Future<Void> remove(String key) {
     return sdk(
+            "DeleteObject",
             "S3 DELETE " + key,
             () ->
                 minio.removeObject(
@@ -419,6 +452,7 @@ final class S3Operations {
 
   Future<Boolean> bucketExists() {
     return sdk(
+        "HeadBucket",
         "S3 bucket check of " + config.bucket(),
         () -> minio.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build()));
   }
@@ -426,6 +460,7 @@ final class S3Operations {
   /** Creates the bucket; losing a creation race to another node is fine. */
   Future<Void> makeBucket() {
     return sdk(
+            "CreateBucket",
             "S3 bucket creation of " + config.bucket(),
             () -> minio.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).build()))
         .recover(
@@ -453,14 +488,18 @@ final class S3Operations {
     CompletableFuture<T> start() throws Exception;
   }
 
-  private <T> Future<T> sdk(String what, SdkCall<T> call) {
+  private <T> Future<T> sdk(String operation, String what, SdkCall<T> call) {
     Context context = vertx.getOrCreateContext();
-    try {
-      return Future.fromCompletionStage(call.start(), context)
-          .recover(e -> Future.failedFuture(S3Failures.wrap(what, e)));
-    } catch (Exception e) {
-      return Future.failedFuture(S3Failures.wrap(what, e));
-    }
+    return StorageSpans.traced(
+        operation,
+        () -> {
+          try {
+            return Future.fromCompletionStage(call.start(), context)
+                .recover(e -> Future.failedFuture(S3Failures.wrap(what, e)));
+          } catch (Exception e) {
+            return Future.failedFuture(S3Failures.wrap(what, e));
+          }
+        });
   }
 
   private static Duration since(long startNanos) {
