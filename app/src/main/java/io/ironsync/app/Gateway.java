@@ -184,7 +184,7 @@ public final class Gateway {
                                   kafka.bootstrapServers(), kafka.topic(), kafka.partitions()),
                               origin,
                               observability.sync())));
-      ChangePublisher publisher = new ChangePublisher(vertx, origin, relay);
+      ChangePublisher publisher = new ChangePublisher(vertx, origin, relay, observability.sync());
       backendDeployments.add(
           await(
               vertx.deployVerticle(
@@ -245,7 +245,11 @@ public final class Gateway {
                   () -> {
                     EdgeVerticle edge =
                         new EdgeVerticle(
-                            config.http(), tls, config.shutdownGracePeriod(), services);
+                            config.http(),
+                            tls,
+                            config.shutdownGracePeriod(),
+                            services,
+                            observability.connections());
                     edges.add(edge);
                     return edge;
                   },

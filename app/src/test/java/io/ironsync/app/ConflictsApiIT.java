@@ -98,6 +98,55 @@ class ConflictsApiIT {
   }
 
   @Test
+  void a_stale_file_in_a_batch_is_refused_alone_and_counted_as_a_conflict() throws Exception {
+    String user = "user-" + UUID.randomUUID();
+    String laptop = node.token(user, "laptop");
+    String base = api.put("/v1/files/batch/a.txt", laptop, "base").json().getString("etag");
+    api.put("/v1/files/batch/a.txt", laptop, "edited elsewhere");
+    double before =
+        Scrape.of(node.managementPort()).sum("ironsync_sync_conflicts_total", "kind=\"rejected\"");
+
+    String sha256 =
+        java.util.HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest("base".getBytes(StandardCharsets.UTF_8)));
+    Reply batch =
+        api.call(
+            io.vertx.core.http.HttpMethod.POST,
+            "/v1/ops/commit-batch",
+            laptop,
+            ApiClient.headers("Content-Type", "application/json"),
+            new JsonObject()
+                .put(
+                    "items",
+                    new io.vertx.core.json.JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("path", "batch/a.txt")
+                                .put("sha256", sha256)
+                                .put("size", 4)
+                                .put("ifMatch", base))
+                        .add(
+                            new JsonObject()
+                                .put("path", "batch/b.txt")
+                                .put("sha256", sha256)
+                                .put("size", 4)))
+                .toBuffer());
+
+    assertThat(batch.status()).isEqualTo(200);
+    assertThat(batch.json().getJsonArray("items").getJsonObject(0).getInteger("status"))
+        .isEqualTo(412);
+    assertThat(batch.json().getJsonArray("items").getJsonObject(1).getInteger("status"))
+        .isEqualTo(201);
+    assertThat(
+            Scrape.of(node.managementPort())
+                    .sum("ironsync_sync_conflicts_total", "kind=\"rejected\"")
+                - before)
+        .isEqualTo(1);
+  }
+
+  @Test
   void identical_content_from_a_stale_device_is_no_conflict_and_no_new_revision() throws Exception {
     String user = "user-" + UUID.randomUUID();
     String laptop = node.token(user, "laptop");

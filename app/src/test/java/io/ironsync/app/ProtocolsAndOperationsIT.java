@@ -61,6 +61,7 @@ class ProtocolsAndOperationsIT {
 
   @Test
   void h2_over_tls_is_negotiated_with_alpn_using_the_generated_certificate() {
+    String h2 = "protocol=\"h2\"";
     try (ApiClient client = new ApiClient(Transport.TLS_H2, gateway)) {
       Reply put = client.put("/v1/files/tls.txt", token, "over tls");
       Reply get = client.get("/v1/files/tls.txt", token);
@@ -68,7 +69,14 @@ class ProtocolsAndOperationsIT {
       assertThat(put.status()).isEqualTo(201);
       assertThat(put.version()).isEqualTo(HttpVersion.HTTP_2);
       assertThat(get.body().toString()).isEqualTo("over tls");
+      assertThat(Scrape.of(gateway.managementPort()).sum("ironsync_http_active_connections", h2))
+          .as("the open h2 connection is counted by protocol")
+          .isEqualTo(1);
     }
+    Eventually.await(
+        "the closed h2 connection leaves the count",
+        Duration.ofSeconds(20),
+        () -> Scrape.of(gateway.managementPort()).sum("ironsync_http_active_connections", h2) == 0);
     assertThat(dataDir.resolve("tls/cert.pem")).exists();
     assertThat(dataDir.resolve("tls/key.pem")).exists();
   }
@@ -138,10 +146,24 @@ class ProtocolsAndOperationsIT {
 
   @Test
   void metrics_show_uploads_storage_puts_metadata_commits_and_http_routes() {
+    Scrape before = Scrape.of(gateway.managementPort());
     try (ApiClient client = new ApiClient(Transport.H2C, gateway)) {
       assertThat(client.put("/v1/files/metrics.txt", token, "counted").status()).isEqualTo(201);
+      assertThat(client.put("/v1/files/metrics.txt", token, "counted again").status())
+          .isEqualTo(200);
     }
     Scrape scrape = Scrape.of(gateway.managementPort());
+    String put = "op=\"put\"";
+    assertThat(
+            scrape.sum("ironsync_versions_committed_total", put)
+                - before.sum("ironsync_versions_committed_total", put))
+        .as("version churn: two revisions written")
+        .isEqualTo(2);
+    assertThat(
+            scrape.sum("ironsync_versions_superseded_total", put)
+                - before.sum("ironsync_versions_superseded_total", put))
+        .as("version churn: one revision replaced")
+        .isEqualTo(1);
 
     assertThat(scrape.sum("ironsync_upload_bytes_total")).isGreaterThanOrEqualTo(7);
     assertThat(scrape.sum("ironsync_upload_duration_seconds_count", "outcome=\"created\""))

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +102,35 @@ class SyncAcrossNodesIT {
     }
     assertThat(Scrape.of(second.managementPort()).sum("ironsync_relay_latency_seconds_count"))
         .isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void a_record_no_node_can_read_is_counted_and_the_next_change_still_arrives() throws Exception {
+    String user = "user-" + UUID.randomUUID();
+    String token = first.token(user, "laptop");
+    String decodeErrors = "ironsync_relay_consume_errors_total";
+    try (ApiClient one = new ApiClient(Transport.H2C, first);
+        PushClient onSecond = PushClient.sse(second.port(), token, HttpVersion.HTTP_1_1, null);
+        KafkaProducer<String, String> producer =
+            new KafkaProducer<>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.shared().bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+      onSecond.next("ready", WAIT);
+      double before = Scrape.of(second.managementPort()).sum(decodeErrors, "reason=\"decode\"");
+
+      // keyed by the user: the same partition as the user's next batch, so it comes first
+      producer
+          .send(new ProducerRecord<>(shared.get("kafka.topic"), user, "{\"user\": 42"))
+          .get(30, TimeUnit.SECONDS);
+      assertThat(one.put("/v1/files/after-garbage.txt", token, "1").status()).isEqualTo(201);
+
+      assertThat(collect(onSecond, 1)).containsExactly("1 after-garbage.txt");
+      // the node handled the unreadable record before the batch behind it
+      assertThat(Scrape.of(second.managementPort()).sum(decodeErrors, "reason=\"decode\"") - before)
+          .isEqualTo(1);
+    }
   }
 
   @Test

@@ -526,6 +526,7 @@ class TusApiIT {
     String token = token();
     String etag = api.put("/v1/files/tus/shared.txt", token, "v1").json().getString("etag");
     api.put("/v1/files/tus/shared.txt", token, "v2 from elsewhere");
+    Scrape before = Scrape.of(node.managementPort());
 
     Reply strict =
         api.call(
@@ -564,5 +565,13 @@ class TusApiIT {
     assertThat(copied.header("Content-Location"))
         .startsWith("/v1/files/tus/shared%20%28conflict%20");
     assertThat(api.get(copied.header("Content-Location"), token).body().toString()).isEqualTo("v3");
+    Scrape after = Scrape.of(node.managementPort());
+    for (String kind : new String[] {"rejected", "copied"}) {
+      assertThat(
+              after.sum("ironsync_sync_conflicts_total", "kind=\"" + kind + "\"")
+                  - before.sum("ironsync_sync_conflicts_total", "kind=\"" + kind + "\""))
+          .as("conflicts " + kind + " like a PUT's")
+          .isEqualTo(1);
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -33,8 +34,16 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
+  /**
+   * @param leftForWebSocket told of each connection that upgraded to a WebSocket and so stopped
+   *     speaking HTTP
+   */
   public static Router create(
-      Vertx vertx, EdgeServices services, SyncEndpoints sync, List<String> corsOrigins) {
+      Vertx vertx,
+      EdgeServices services,
+      SyncEndpoints sync,
+      List<String> corsOrigins,
+      Handler<HttpConnection> leftForWebSocket) {
     Router router = Router.router(vertx);
     FileRoutes files = new FileRoutes(services.metadata());
     OpsRoutes ops = new OpsRoutes(services.metadata(), services.batches(), services.quotaBytes());
@@ -96,7 +105,11 @@ public final class ApiRouter {
     exact.get("/v1/changes", sync::changes);
     exact.get("/v1/changes/wait", sync::waitForChanges);
     exact.get("/v1/events", sync::events);
-    exact.upgrade("/v1/ws", sync::webSocket);
+    exact.upgrade(
+        "/v1/ws",
+        (ctx, caller) ->
+            sync.webSocket(ctx, caller)
+                .onSuccess(socket -> leftForWebSocket.handle(ctx.request().connection())));
     TusRoutes.mount(router, authentication, admission, services.tus());
 
     Problems problems = new Problems();

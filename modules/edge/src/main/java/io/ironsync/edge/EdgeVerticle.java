@@ -1,6 +1,8 @@
 package io.ironsync.edge;
 
 import io.ironsync.config.IronSyncConfig;
+import io.ironsync.edge.impl.ConnectionTracker;
+import io.ironsync.observability.ConnectionMetrics;
 import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stopping is graceful: the servers stop accepting, HTTP/2 connections get GOAWAY, and requests
  * in flight may finish for the shutdown grace period before their connections are closed.
+ *
+ * <p>Open connections are counted by protocol (HTTP/1.1, h2c, h2, HTTP/1.1 over TLS).
  */
 public final class EdgeVerticle extends VerticleBase {
 
@@ -28,6 +32,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final IronSyncConfig.TlsFiles tls;
   private final Duration shutdownGrace;
   private final EdgeServices services;
+  private final ConnectionMetrics connectionMetrics;
   private HttpServer plain;
   private HttpServer secure;
   private SyncEndpoints sync;
@@ -37,11 +42,13 @@ public final class EdgeVerticle extends VerticleBase {
       IronSyncConfig.Http http,
       IronSyncConfig.TlsFiles tls,
       Duration shutdownGrace,
-      EdgeServices services) {
+      EdgeServices services,
+      ConnectionMetrics connectionMetrics) {
     this.http = http;
     this.tls = tls;
     this.shutdownGrace = shutdownGrace;
     this.services = services;
+    this.connectionMetrics = connectionMetrics;
   }
 
   @Override
@@ -52,11 +59,22 @@ public final class EdgeVerticle extends VerticleBase {
         .compose(
             endpoints -> {
               sync = endpoints;
-              router = ApiRouter.create(vertx, services, endpoints, http.corsOrigins());
+              ConnectionTracker connections = new ConnectionTracker(connectionMetrics);
+              router =
+                  ApiRouter.create(
+                      vertx, services, endpoints, http.corsOrigins(), connections::upgraded);
               Future<HttpServer> plainListening =
-                  vertx.createHttpServer(plainOptions(http)).requestHandler(router).listen();
+                  vertx
+                      .createHttpServer(plainOptions(http))
+                      .connectionHandler(connections::opened)
+                      .requestHandler(router)
+                      .listen();
               Future<HttpServer> secureListening =
-                  vertx.createHttpServer(tlsOptions(http, tls)).requestHandler(router).listen();
+                  vertx
+                      .createHttpServer(tlsOptions(http, tls))
+                      .connectionHandler(connections::opened)
+                      .requestHandler(router)
+                      .listen();
               return Future.all(plainListening, secureListening)
                   .onSuccess(
                       all -> {

@@ -105,8 +105,11 @@ public final class MetadataVerticle extends VerticleBase {
   public Future<?> start() {
     MetadataBus.registerCodecs(vertx);
     PgUrl url = PgUrl.parse(pgUrl);
-    pool = createPool(url);
-    readPool = readUrl.map(replica -> createPool(PgUrl.parse(replica))).orElse(null);
+    pool = createPool(url, "ironsync-metadata");
+    readPool =
+        readUrl
+            .map(replica -> createPool(PgUrl.parse(replica), "ironsync-metadata-replica"))
+            .orElse(null);
     UserWriteQueue writes = new UserWriteQueue();
     CommitTransaction commits = new CommitTransaction(pool, writes);
     DeleteTransaction deletes = new DeleteTransaction(pool, writes);
@@ -315,7 +318,7 @@ public final class MetadataVerticle extends VerticleBase {
     }
   }
 
-  private Pool createPool(PgUrl url) {
+  private Pool createPool(PgUrl url, String name) {
     PgConnectOptions connect =
         url.connectOptions()
             .setCachePreparedStatements(true)
@@ -325,6 +328,7 @@ public final class MetadataVerticle extends VerticleBase {
     connect.setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
     PoolOptions options =
         new PoolOptions()
+            .setName(name)
             .setMaxSize(poolSize)
             .setMaxWaitQueueSize(poolSize * MAX_WAITING_PER_CONNECTION)
             .setConnectionTimeout(POOL_WAIT_SECONDS)

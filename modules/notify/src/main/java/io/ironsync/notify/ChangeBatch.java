@@ -4,6 +4,7 @@ import io.ironsync.metadata.Change;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The changes one write committed for one user, as they travel to push clients: on the event bus
@@ -19,11 +20,17 @@ public record ChangeBatch(String userId, List<Change> changes, String origin) {
     return new JsonObject().put("user", userId).put("origin", origin).put("changes", list);
   }
 
+  /**
+   * The inverse of {@link #toJson()}.
+   *
+   * @throws RuntimeException when the JSON is not a change batch (a field missing or of the wrong
+   *     type)
+   */
   public static ChangeBatch fromJson(JsonObject json) {
-    JsonArray list = json.getJsonArray("changes");
+    JsonArray list = Objects.requireNonNull(json.getJsonArray("changes"), "changes");
     return new ChangeBatch(
-        json.getString("user"),
+        Objects.requireNonNull(json.getString("user"), "user"),
         list.stream().map(entry -> Change.fromJson((JsonObject) entry)).toList(),
-        json.getString("origin"));
+        Objects.requireNonNull(json.getString("origin"), "origin"));
   }
 }

@@ -129,6 +129,7 @@ public final class ChangeHub {
         .changes(new ChangesRequest(userId, afterSeq, 0))
         .onSuccess(
             page -> {
+              metrics.backlog(page.headSeq() - afterSeq);
               if (page.headSeq() > afterSeq) {
                 poll.finish(true);
               }

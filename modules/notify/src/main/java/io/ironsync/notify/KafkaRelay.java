@@ -1,19 +1,16 @@
 package io.ironsync.notify;
 
+import io.ironsync.notify.impl.RelayConsumer;
 import io.ironsync.notify.impl.RelayProducer;
 import io.ironsync.observability.SyncMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaRelay {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaRelay.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Duration LAG_INTERVAL = Duration.ofSeconds(10);
   // batches still unsent by then are dropped; devices find those changes in the journal
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -83,6 +79,7 @@ public final class KafkaRelay {
                       settings.topic(),
                       metrics);
               metrics.watchRelayLag(relay.lag::get);
+              metrics.watchRelayPending(relay.producer::pending);
               relay.lagTimer = vertx.setPeriodic(LAG_INTERVAL.toMillis(), id -> relay.measureLag());
               return relay;
             })
@@ -128,8 +125,10 @@ public final class KafkaRelay {
 
   private Future<Void> startConsumer() {
     consumer = KafkaConsumer.create(vertx, consumerConfig());
-    consumer.handler(this::relay);
-    consumer.exceptionHandler(failure -> log.warn("change relay consumer: {}", failure.toString()));
+    RelayConsumer receiver = new RelayConsumer(vertx, nodeId, metrics);
+    consumer.handler(
+        record -> receiver.receive(record.partition(), record.offset(), record.value()));
+    consumer.exceptionHandler(receiver::pollFailed);
     return consumer
         .partitionsFor(settings.topic())
         .compose(
@@ -144,23 +143,6 @@ public final class KafkaRelay {
         // the seek is lazy; asking for the positions makes it happen before start returns
         .compose(
             sought -> Future.all(partitions.stream().map(consumer::position).toList()).mapEmpty());
-  }
-
-  private void relay(KafkaConsumerRecord<String, String> record) {
-    ChangeBatch batch;
-    try {
-      batch = ChangeBatch.fromJson(new JsonObject(record.value()));
-    } catch (RuntimeException e) {
-      log.warn(
-          "skipping an unreadable change batch at offset {}: {}", record.offset(), e.toString());
-      return;
-    }
-    if (nodeId.equals(batch.origin()) || batch.changes().isEmpty()) {
-      return;
-    }
-    Instant committed = batch.changes().get(batch.changes().size() - 1).ts();
-    metrics.relayConsumed(Duration.between(committed, Instant.now()));
-    vertx.eventBus().publish(NotifyAddresses.CHANGES, batch, LOCAL);
   }
 
   private void measureLag() {

@@ -8,6 +8,9 @@ import io.ironsync.metadata.ChangesPage;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.notify.impl.DeviceFeed;
 import io.ironsync.observability.SyncMetrics;
+import io.ironsync.observability.impl.MicrometerSyncMetrics;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.reflect.Proxy;
@@ -28,6 +31,8 @@ class ChangeHubTest {
 
   private Vertx vertx;
   private volatile boolean journalDown;
+  private volatile long journalHead;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() {
@@ -52,7 +57,7 @@ class ChangeHubTest {
                 return Future.failedFuture(
                     ApiException.unavailable("database-unavailable", "down", 1));
               }
-              return Future.succeededFuture(new ChangesPage(List.<Change>of(), 0, 0));
+              return Future.succeededFuture(new ChangesPage(List.<Change>of(), journalHead, 0));
             });
   }
 
@@ -65,7 +70,9 @@ class ChangeHubTest {
   }
 
   private ChangeHub startedHub() throws Exception {
-    ChangeHub hub = new ChangeHub(vertx, journal(), HubSettings.defaults(), SyncMetrics.NONE);
+    ChangeHub hub =
+        new ChangeHub(
+            vertx, journal(), HubSettings.defaults(), new MicrometerSyncMetrics(registry));
     onLoop(() -> hub.start().map(hub));
     return hub;
   }
@@ -136,6 +143,20 @@ class ChangeHubTest {
 
     assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(ApiException.class);
     assertThat(closed).hasValue(1);
+  }
+
+  @Test
+  void a_long_poll_records_how_far_behind_the_journal_head_its_cursor_was() throws Exception {
+    ChangeHub hub = startedHub();
+    journalHead = 12;
+
+    boolean changed =
+        onLoop(() -> hub.awaitChange("user", 5, java.time.Duration.ofSeconds(10)).answer());
+
+    assertThat(changed).isTrue();
+    DistributionSummary backlog = registry.get("ironsync.sync.backlog").summary();
+    assertThat(backlog.count()).isEqualTo(1);
+    assertThat(backlog.totalAmount()).isEqualTo(7);
   }
 
   /** A connection that takes every write and says nothing. */

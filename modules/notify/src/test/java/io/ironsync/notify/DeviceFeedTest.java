@@ -9,7 +9,10 @@ import io.ironsync.metadata.ChangesRequest;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.notify.impl.DeviceFeed;
 import io.ironsync.observability.SyncMetrics;
+import io.ironsync.observability.impl.MicrometerSyncMetrics;
 import io.ironsync.testkit.Eventually;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.reflect.Proxy;
@@ -37,6 +40,8 @@ class DeviceFeedTest {
   private Vertx vertx;
   private final List<Change> journal = new CopyOnWriteArrayList<>();
   private final Target target = new Target();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final SyncMetrics metrics = new MicrometerSyncMetrics(registry);
 
   @BeforeEach
   void start() {
@@ -93,7 +98,7 @@ class DeviceFeedTest {
                       vertx,
                       journalClient(),
                       new HubSettings(window, 500, Duration.ofSeconds(25), 100, 1000),
-                      SyncMetrics.NONE,
+                      metrics,
                       () -> {}),
                   "user",
                   target);
@@ -141,6 +146,17 @@ class DeviceFeedTest {
 
     assertThat(awaitSent(240))
         .containsExactlyElementsOf(LongStream.rangeClosed(11, 250).boxed().toList());
+  }
+
+  @Test
+  void a_device_resuming_from_a_position_records_how_far_behind_the_head_it_was() throws Exception {
+    commit(250);
+    feed(Duration.ZERO, OptionalLong.empty());
+    feed(Duration.ZERO, OptionalLong.of(10));
+
+    DistributionSummary backlog = registry.get("ironsync.sync.backlog").summary();
+    assertThat(backlog.count()).as("only the resume asked from a position").isEqualTo(1);
+    assertThat(backlog.totalAmount()).isEqualTo(240);
   }
 
   @Test

@@ -2,7 +2,8 @@ package io.ironsync.observability;
 
 /**
  * Our meter names. Prometheus sees them with dots as underscores and the unit appended ({@code
- * ironsync.upload.bytes} becomes {@code ironsync_upload_bytes_total}).
+ * ironsync.upload.bytes} becomes {@code ironsync_upload_bytes_total}). No name ends in {@code
+ * created}: Prometheus reserves that suffix and drops it from counter names.
  */
 public final class MetricNames {
 
@@ -16,6 +17,8 @@ public final class MetricNames {
   public static final String STORAGE_GET_DURATION = "ironsync.storage.get.duration";
   public static final String STORAGE_PUT_BYTES = "ironsync.storage.put.bytes";
   public static final String STORAGE_MULTIPART_ABORTS = "ironsync.storage.multipart.aborts";
+  public static final String STORAGE_MULTIPART_FAILURES = "ironsync.storage.multipart.failures";
+  public static final String HTTP_ACTIVE_CONNECTIONS = "ironsync.http.active.connections";
   public static final String METADATA_TRANSACTION_DURATION =
       "ironsync.metadata.transaction.duration";
   public static final String RATELIMIT_WAIT = "ironsync.ratelimit.wait";
@@ -38,6 +41,10 @@ public final class MetricNames {
   public static final String RELAY_PRODUCED = "ironsync.relay.produced";
   public static final String RELAY_LATENCY = "ironsync.relay.latency";
   public static final String RELAY_CONSUMER_LAG = "ironsync.relay.consumer.lag";
+  public static final String RELAY_CONSUME_ERRORS = "ironsync.relay.consume.errors";
+  public static final String RELAY_PENDING = "ironsync.relay.pending";
+  public static final String VERSIONS_COMMITTED = "ironsync.versions.committed";
+  public static final String VERSIONS_SUPERSEDED = "ironsync.versions.superseded";
 
   public static final String RETENTION_RUNS = "ironsync.retention.runs";
   public static final String RETENTION_REMOVED = "ironsync.retention.removed";
@@ -58,4 +65,7 @@ public final class MetricNames {
   public static final String TAG_TRANSPORT = "transport";
   public static final String TAG_KIND = "kind";
   public static final String TAG_WHAT = "what";
+  public static final String TAG_PROTOCOL = "protocol";
+  public static final String TAG_STEP = "step";
+  public static final String TAG_OP = "op";
 }

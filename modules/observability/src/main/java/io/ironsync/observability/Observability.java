@@ -5,6 +5,7 @@ import io.ironsync.observability.impl.MicrometerSweeperMetrics;
 import io.ironsync.observability.impl.MicrometerSyncMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -53,6 +54,8 @@ public final class Observability {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags(List.of(Tag.of("node", nodeId)));
     registry.config().meterFilter(HTTP_SERVER_LATENCY_HISTOGRAM);
+    // Vert.x binds the JVM, GC, CPU and uptime meters; open file descriptors come from here
+    new FileDescriptorMetrics().bindTo(registry);
     return new Observability(registry);
   }
 
@@ -92,6 +95,10 @@ public final class Observability {
   }
 
   public RateLimitMetrics rateLimits() {
+    return metrics;
+  }
+
+  public ConnectionMetrics connections() {
     return metrics;
   }
 

@@ -14,6 +14,22 @@ public interface SyncMetrics {
   /** Long-polls, next to the push transports where a tag names how a device follows changes. */
   String LONGPOLL = "longpoll";
 
+  /** Why a record of the change topic was not passed on, used as tag values. */
+  String RELAY_DECODE = "decode";
+
+  /** The batch was read, but handing it to this node's devices failed. */
+  String RELAY_DELIVER = "deliver";
+
+  /** The consumer failed to fetch records from the broker. */
+  String RELAY_POLL = "poll";
+
+  /** Journal operations, used as tag values of {@link #versions}. */
+  String PUT = "put";
+
+  String DELETE = "delete";
+
+  String MOVE = "move";
+
   /** A push client of {@code transport} connected ({@code +1}) or left ({@code -1}). */
   void pushClients(String transport, int delta);
 
@@ -41,7 +57,10 @@ public interface SyncMetrics {
    */
   void streamRefused(String transport);
 
-  /** How far behind the user's journal head a device's cursor was when it asked for changes. */
+  /**
+   * How far behind the user's journal head a device's position was when it asked for changes: a
+   * page of the change feed, a long-poll, or a push stream resuming from a position.
+   */
   void backlog(long entries);
 
   /** A change batch was sent to Kafka, or failed to be. */
@@ -52,6 +71,21 @@ public interface SyncMetrics {
 
   /** Registers a gauge read at scrape time: records on the change topic not yet consumed. */
   void watchRelayLag(Supplier<Number> records);
+
+  /**
+   * A record of the change topic could not be passed on: {@link #RELAY_DECODE}, {@link
+   * #RELAY_DELIVER} or {@link #RELAY_POLL}.
+   */
+  void relayConsumeFailed(String reason);
+
+  /** Registers a gauge read at scrape time: batches sent to Kafka and not yet acknowledged. */
+  void watchRelayPending(Supplier<Number> batches);
+
+  /**
+   * A committed write of {@code op} ({@link #PUT}, {@link #DELETE}, {@link #MOVE}) created {@code
+   * created} revisions, and {@code superseded} revisions stopped being the head of their path.
+   */
+  void versions(String op, int created, int superseded);
 
   SyncMetrics NONE =
       new SyncMetrics() {
@@ -84,5 +118,14 @@ public interface SyncMetrics {
 
         @Override
         public void watchRelayLag(Supplier<Number> records) {}
+
+        @Override
+        public void relayConsumeFailed(String reason) {}
+
+        @Override
+        public void watchRelayPending(Supplier<Number> batches) {}
+
+        @Override
+        public void versions(String op, int created, int superseded) {}
       };
 }

@@ -25,5 +25,8 @@ public final class RecordingMetrics implements StorageMetrics {
   }
 
   @Override
+  public void multipartFailed(String store, String step) {}
+
+  @Override
   public void getOpened(String store, java.time.Duration duration, boolean success) {}
 }

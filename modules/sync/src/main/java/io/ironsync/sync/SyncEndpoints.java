@@ -16,6 +16,7 @@ import io.ironsync.sync.impl.WebSocketTarget;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -144,8 +145,11 @@ public final class SyncEndpoints {
   /**
    * {@code GET /v1/ws}: the same events over a WebSocket. The position is checked before the
    * upgrade, so a pruned one is a plain 410 answer.
+   *
+   * @return the WebSocket once the connection has upgraded; a failure when it did not, which has
+   *     been answered already
    */
-  public void webSocket(RoutingContext ctx, Caller caller) {
+  public Future<ServerWebSocket> webSocket(RoutingContext ctx, Caller caller) {
     HttpServerRequest request = ctx.request();
     if (request.version() != HttpVersion.HTTP_1_1
         || !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
@@ -164,7 +168,7 @@ public final class SyncEndpoints {
                 .changes(new ChangesRequest(caller.userId(), after.getAsLong(), 0))
                 .mapEmpty()
             : Future.succeededFuture();
-    checked
+    return checked
         .compose(ok -> ctx.request().toWebSocket())
         .onSuccess(
             socket -> {

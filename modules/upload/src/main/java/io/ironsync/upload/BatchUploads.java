@@ -10,6 +10,7 @@ import io.ironsync.metadata.Change;
 import io.ironsync.metadata.Precondition;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.upload.impl.BodyPipe;
+import io.ironsync.upload.impl.Conflicts;
 import io.ironsync.upload.impl.HashingSink;
 import io.ironsync.upload.impl.UploadFailures;
 import io.ironsync.upload.impl.Waiting;
@@ -81,6 +82,14 @@ public final class BatchUploads {
             .compose(parts -> commit(caller, parts));
     services.inFlight().track(batch);
     return batch;
+  }
+
+  /**
+   * Counts the files of a committed batch that met a newer revision than their precondition named;
+   * also for batches of content already stored, which commit without this class.
+   */
+  public void countConflicts(List<BatchItem> items, BatchCommitResult result) {
+    Conflicts.batch(services.metrics(), items, result);
   }
 
   /** Counts a failed batch and answers it like a failed upload; a client that left gets nothing. */
@@ -204,6 +213,7 @@ public final class BatchUploads {
         .commitBatch(new BatchCommitRequest(caller, items, services.quotaBytes()))
         .compose(
             result -> {
+              countConflicts(items, result);
               // nothing refers to the bytes of a file whose commit failed, nor to those of a file
               // whose content was already the head's (it got no journal entry)
               Set<String> changed =

@@ -16,6 +16,7 @@ import io.ironsync.ratelimit.UserLimits;
 import io.ironsync.storage.BlobSink;
 import io.ironsync.storage.ObjectStore;
 import io.ironsync.upload.impl.BodyPipe;
+import io.ironsync.upload.impl.Conflicts;
 import io.ironsync.upload.impl.ContentDigest;
 import io.ironsync.upload.impl.HashingSink;
 import io.ironsync.upload.impl.UploadFailures;
@@ -362,24 +363,13 @@ public final class UploadHandler {
 
   /** A stale base revision that still ended well: saved as a copy, or identical to the head. */
   private void countConflict(RoutingContext ctx, CommitResult result) {
-    if (result.outcome() == CommitResult.Outcome.CONFLICT_COPY) {
-      metrics.conflict("copied");
-      return;
-    }
     String ifMatch = ctx.request().getHeader(HttpHeaders.IF_MATCH);
-    if (result.outcome() == CommitResult.Outcome.UNCHANGED
-        && ifMatch != null
-        && Preconditions.parse(ifMatch, null) instanceof Precondition.IfMatch match
-        && !match.etag().equals("*")
-        && !match.etag().equals(result.meta().etag())) {
-      metrics.conflict("identical");
-    }
+    Conflicts.committed(
+        metrics, ifMatch == null ? Precondition.NONE : Preconditions.parse(ifMatch, null), result);
   }
 
   private void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof ApiException api && api.status() == 412) {
-      metrics.conflict("rejected");
-    }
+    Conflicts.failed(metrics, failure);
     UploadFailures.answer(ctx, failure, metrics, inFlight.isDraining());
   }
 }

@@ -158,7 +158,11 @@ public final class OpsRoutes {
     }
     metadata
         .commitBatch(new BatchCommitRequest(caller, batch, quotaBytes))
-        .onSuccess(result -> json(ctx, 200, batchJson(result)))
+        .onSuccess(
+            result -> {
+              batches.countConflicts(batch, result);
+              json(ctx, 200, batchJson(result));
+            })
         .onFailure(ctx::fail);
   }
 

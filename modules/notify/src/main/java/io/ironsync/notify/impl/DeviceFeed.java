@@ -287,6 +287,8 @@ public final class DeviceFeed {
         .onSuccess(
             page -> {
               if (started != null) {
+                // a device resuming from a position: how far behind the journal head it was
+                hub.metrics().backlog(page.headSeq() - position);
                 started.tryComplete();
               }
               replay(page);

@@ -77,6 +77,11 @@ public final class RelayProducer {
             });
   }
 
+  /** Batches sent and not yet acknowledged or failed: the queue waiting for the broker. */
+  public int pending() {
+    return inFlight.get();
+  }
+
   /** Batches in flight when it ends are dropped; devices find those changes in the journal. */
   public Future<Void> close(long timeoutMillis) {
     return producer.close(timeoutMillis);

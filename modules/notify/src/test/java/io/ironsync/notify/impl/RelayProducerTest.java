@@ -72,6 +72,9 @@ class RelayProducerTest {
 
     assertThat(produced("failure")).as("dropped at once").isEqualTo(50);
     assertThat(kafka.history()).hasSize(RelayProducer.MAX_IN_FLIGHT);
+    assertThat(relay.pending())
+        .as("the queue waiting for the broker")
+        .isEqualTo(RelayProducer.MAX_IN_FLIGHT);
 
     // the broker answers again: the backlog completes, and new batches are sent
     while (kafka.completeNext()) {
@@ -81,6 +84,7 @@ class RelayProducerTest {
         "acknowledgements are counted",
         Duration.ofSeconds(10),
         () -> produced("success") == RelayProducer.MAX_IN_FLIGHT);
+    assertThat(relay.pending()).isZero();
     relay.send(batch("after", 1));
     awaitSent(RelayProducer.MAX_IN_FLIGHT + 1);
     assertThat(produced("failure")).isEqualTo(50);

@@ -2,6 +2,7 @@ package io.ironsync.observability.impl;
 
 import static io.ironsync.observability.MetricNames.*;
 
+import io.ironsync.observability.ConnectionMetrics;
 import io.ironsync.observability.DownloadMetrics;
 import io.ironsync.observability.MetadataMetrics;
 import io.ironsync.observability.RateLimitMetrics;
@@ -14,20 +15,46 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Records every IronSync metric into one Micrometer registry. Tag values are bounded sets. */
 public final class MicrometerMetrics
-    implements StorageMetrics, UploadMetrics, DownloadMetrics, MetadataMetrics, RateLimitMetrics {
+    implements StorageMetrics,
+        UploadMetrics,
+        DownloadMetrics,
+        MetadataMetrics,
+        RateLimitMetrics,
+        ConnectionMetrics {
 
   private static final List<String> CONFLICT_KINDS = List.of("rejected", "copied", "identical");
 
   private static final List<String> REJECTION_REASONS =
       List.of("request-rate", "upload-queue-timeout", "upload-queue-full", "quota");
 
+  private static final List<String> PROTOCOLS =
+      List.of(
+          ConnectionMetrics.HTTP1,
+          ConnectionMetrics.HTTP1_TLS,
+          ConnectionMetrics.H2C,
+          ConnectionMetrics.H2);
+
+  private static final List<String> MULTIPART_STEPS =
+      List.of(
+          StorageMetrics.CREATE,
+          StorageMetrics.PART,
+          StorageMetrics.COMPLETE,
+          StorageMetrics.ABORT);
+
   private final MeterRegistry registry;
   private final Counter uploadBytes;
   private final Counter downloadBytes;
+  private final Map<String, AtomicLong> connections;
+  private final Map<String, StoreMeters> stores = new ConcurrentHashMap<>();
 
   public MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -51,6 +78,64 @@ public final class MicrometerMetrics
     for (String kind : CONFLICT_KINDS) {
       conflictCounter(kind);
     }
+    this.connections =
+        PROTOCOLS.stream()
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    Function.identity(),
+                    protocol -> {
+                      AtomicLong open = new AtomicLong();
+                      Gauge.builder(HTTP_ACTIVE_CONNECTIONS, open, AtomicLong::get)
+                          .description(
+                              "Open connections of the public HTTP ports, by protocol (WebSockets"
+                                  + " leave this count when they upgrade)")
+                          .tag(TAG_PROTOCOL, protocol)
+                          .register(registry);
+                      return open;
+                    }));
+  }
+
+  /**
+   * The series of one store kind, registered together the first time the store reports anything, so
+   * that its failure counters exist (at zero) before the first failure.
+   */
+  private record StoreMeters(
+      Counter putBytes, Counter multipartAborts, Map<String, Counter> multipartFailures) {
+
+    static StoreMeters register(MeterRegistry registry, String store) {
+      return new StoreMeters(
+          Counter.builder(STORAGE_PUT_BYTES)
+              .baseUnit("bytes")
+              .description("Bytes written to the object store")
+              .tags(TAG_STORE, store)
+              .register(registry),
+          Counter.builder(STORAGE_MULTIPART_ABORTS)
+              .description("Multipart uploads aborted")
+              .tags(TAG_STORE, store)
+              .register(registry),
+          MULTIPART_STEPS.stream()
+              .collect(
+                  Collectors.toUnmodifiableMap(
+                      Function.identity(),
+                      step ->
+                          Counter.builder(STORAGE_MULTIPART_FAILURES)
+                              .description("Failed steps of multipart uploads, by step")
+                              .tags(TAG_STORE, store, TAG_STEP, step)
+                              .register(registry))));
+    }
+  }
+
+  private StoreMeters store(String store) {
+    return stores.computeIfAbsent(store, kind -> StoreMeters.register(registry, kind));
+  }
+
+  @Override
+  public void connections(String protocol, int delta) {
+    AtomicLong open = connections.get(protocol);
+    if (open == null) {
+      throw new IllegalArgumentException("not a connection protocol: " + protocol);
+    }
+    open.addAndGet(delta);
   }
 
   private Counter conflictCounter(String kind) {
@@ -81,17 +166,13 @@ public final class MicrometerMetrics
         .register(registry)
         .record(duration);
     if (success) {
-      Counter.builder(STORAGE_PUT_BYTES)
-          .baseUnit("bytes")
-          .description("Bytes written to the object store")
-          .tags(TAG_STORE, store)
-          .register(registry)
-          .increment(bytes);
+      store(store).putBytes().increment(bytes);
     }
   }
 
   @Override
   public void getOpened(String store, Duration duration, boolean success) {
+    store(store);
     Timer.builder(STORAGE_GET_DURATION)
         .description("Time to open a read from the object store (to its first byte)")
         .tags(TAG_STORE, store, TAG_OUTCOME, success ? "success" : "failure")
@@ -102,11 +183,16 @@ public final class MicrometerMetrics
 
   @Override
   public void multipartAborted(String store) {
-    Counter.builder(STORAGE_MULTIPART_ABORTS)
-        .description("Multipart uploads aborted")
-        .tags(TAG_STORE, store)
-        .register(registry)
-        .increment();
+    store(store).multipartAborts().increment();
+  }
+
+  @Override
+  public void multipartFailed(String store, String step) {
+    Counter failures = store(store).multipartFailures().get(step);
+    if (failures == null) {
+      throw new IllegalArgumentException("not a multipart step: " + step);
+    }
+    failures.increment();
   }
 
   @Override

@@ -22,6 +22,9 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
 
   private static final List<String> TRANSPORTS = List.of(SSE, WEBSOCKET);
   private static final List<String> STREAMS = List.of(SSE, WEBSOCKET, LONGPOLL);
+  private static final List<String> CONSUME_FAILURES =
+      List.of(RELAY_DECODE, RELAY_DELIVER, RELAY_POLL);
+  private static final List<String> OPS = List.of(PUT, DELETE, MOVE);
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> clients;
@@ -35,6 +38,9 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
   private final Counter produced;
   private final Counter produceFailures;
   private final Timer relayLatency;
+  private final Map<String, Counter> consumeFailures;
+  private final Map<String, Counter> versionsCreated;
+  private final Map<String, Counter> versionsSuperseded;
 
   public MicrometerSyncMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -105,6 +111,36 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
+    this.consumeFailures =
+        perValue(
+            CONSUME_FAILURES,
+            reason ->
+                Counter.builder(RELAY_CONSUME_ERRORS)
+                    .description(
+                        "Records of the change topic not passed on to this node's devices, by"
+                            + " reason")
+                    .tag(TAG_REASON, reason)
+                    .register(registry));
+    this.versionsCreated =
+        perValue(
+            OPS,
+            op ->
+                Counter.builder(VERSIONS_COMMITTED)
+                    .description(
+                        "File revisions created by committed writes (a move creates two: the file"
+                            + " at its new path and a tombstone at the old one)")
+                    .tag(TAG_OP, op)
+                    .register(registry));
+    this.versionsSuperseded =
+        perValue(
+            OPS,
+            op ->
+                Counter.builder(VERSIONS_SUPERSEDED)
+                    .description(
+                        "File revisions that stopped being the head of their path, by the write"
+                            + " that replaced them")
+                    .tag(TAG_OP, op)
+                    .register(registry));
   }
 
   private AtomicLong gauge(String transport) {
@@ -171,10 +207,40 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
   }
 
   @Override
+  public void relayConsumeFailed(String reason) {
+    known(consumeFailures, reason).increment();
+  }
+
+  @Override
+  public void watchRelayPending(Supplier<Number> batches) {
+    Gauge.builder(RELAY_PENDING, batches, supplier -> supplier.get().doubleValue())
+        .description("Change batches sent to Kafka and not yet acknowledged (or failed)")
+        .baseUnit("batches")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  @Override
+  public void versions(String op, int created, int superseded) {
+    known(versionsCreated, op).increment(created);
+    known(versionsSuperseded, op).increment(superseded);
+  }
+
+  private static Counter known(Map<String, Counter> counters, String tag) {
+    Counter counter = counters.get(tag);
+    if (counter == null) {
+      throw new IllegalArgumentException("not a known tag value: " + tag);
+    }
+    return counter;
+  }
+
+  @Override
   public void watchRelayLag(Supplier<Number> records) {
     Gauge.builder(RELAY_CONSUMER_LAG, records, supplier -> supplier.get().doubleValue())
         .description("Records on the change topic this node has not consumed yet")
         .baseUnit("records")
+        // the supplier is often a method reference that nothing else holds
+        .strongReference(true)
         .register(registry);
   }
 }

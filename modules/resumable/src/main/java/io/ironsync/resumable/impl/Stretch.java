@@ -13,6 +13,7 @@ import io.ironsync.metadata.SaveUpload;
 import io.ironsync.storage.ResumableSink;
 import io.ironsync.upload.UploadServices;
 import io.ironsync.upload.impl.BodyPipe;
+import io.ironsync.upload.impl.Conflicts;
 import io.ironsync.upload.impl.UploadFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -382,6 +383,7 @@ public final class Stretch {
         .commit(commit)
         .compose(
             result -> {
+              Conflicts.committed(services.metrics(), commit.precondition(), result);
               Future<Void> unused =
                   result.outcome() == CommitResult.Outcome.UNCHANGED
                       ? services.store().delete(upload.blobKey())
@@ -407,6 +409,7 @@ public final class Stretch {
                               .map(v -> new Outcome(marked, size, result.meta())));
             },
             failure -> {
+              Conflicts.failed(services.metrics(), failure);
               if (failure instanceof ApiException api
                   && (api.status() < 500 || api.status() == 507)) {
                 return services

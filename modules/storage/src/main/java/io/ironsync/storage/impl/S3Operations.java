@@ -257,6 +257,7 @@ final class S3Operations {
             "CreateMultipartUpload",
             "S3 create multipart upload of " + key,
             () -> minio.createMultipartUploadAsync(config.bucket(), null, key, null, null))
+        .onFailure(e -> metrics.multipartFailed(STORE, StorageMetrics.CREATE))
         .map(created -> created.result().uploadId());
   }
 
@@ -283,7 +284,13 @@ final class S3Operations {
                         false)
                     .compose(sent -> Future.fromCompletionStage(sent, context)))
         .map(UploadPartResponse::etag)
-        .onComplete(ar -> metrics.putFinished(STORE, since(start), length, ar.succeeded()))
+        .onComplete(
+            ar -> {
+              metrics.putFinished(STORE, since(start), length, ar.succeeded());
+              if (ar.failed()) {
+                metrics.multipartFailed(STORE, StorageMetrics.PART);
+              }
+            })
         .recover(
             e ->
                 Future.failedFuture(
@@ -297,6 +304,7 @@ final class S3Operations {
             () ->
                 minio.completeMultipartUploadAsync(
                     config.bucket(), null, key, uploadId, parts.toArray(new Part[0]), null, null))
+        .onFailure(e -> metrics.multipartFailed(STORE, StorageMetrics.COMPLETE))
         .mapEmpty();
   }
 
@@ -325,6 +333,7 @@ final class S3Operations {
                     .timer(ABORT_RETRY_DELAYS_MS[attempt])
                     .compose(v -> abortAttempt(key, uploadId, attempt + 1));
               }
+              metrics.multipartFailed(STORE, StorageMetrics.ABORT);
               LOG.warn(
                   "could not abort multipart upload {} of key {} after {} attempts, leaving it to"
                       + " the orphan sweeper: {}",
