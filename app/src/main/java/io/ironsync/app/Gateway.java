@@ -10,6 +10,7 @@ import io.ironsync.edge.SelfSignedTls;
 import io.ironsync.metadata.EmbeddedDatabase;
 import io.ironsync.metadata.MetadataClient;
 import io.ironsync.metadata.MetadataVerticle;
+import io.ironsync.metadata.ReadReplica;
 import io.ironsync.metadata.SchemaMigrator;
 import io.ironsync.notify.ChangePublisher;
 import io.ironsync.notify.HubSettings;
@@ -191,7 +192,12 @@ public final class Gateway {
                   () ->
                       new MetadataVerticle(
                           pgUrl,
-                          config.pg().readUrl(),
+                          config
+                              .pg()
+                              .readUrl()
+                              .map(
+                                  url ->
+                                      ReadReplica.within(url, config.metadata().requestTimeout())),
                           config.pg().poolSize(),
                           observability.metadata(),
                           publisher),
@@ -389,12 +395,15 @@ public final class Gateway {
     } catch (RuntimeException e) {
       LOG.warn("graceful stop did not complete: {}", e.getMessage());
     } finally {
-      await(vertx.close());
-      tracing.close();
-      if (embeddedDatabase != null) {
-        embeddedDatabase.close();
+      try {
+        await(vertx.close());
+      } finally {
+        tracing.close();
+        if (embeddedDatabase != null) {
+          embeddedDatabase.close();
+        }
+        LOG.info("stopped");
       }
-      LOG.info("stopped");
     }
   }
 

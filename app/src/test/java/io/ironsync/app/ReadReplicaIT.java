@@ -39,6 +39,7 @@ class ReadReplicaIT {
 
   @TempDir static Path dataDir;
   private static TestPostgresReplica pg;
+  private static String database;
   private static TcpProxy replicaProxy;
   private static TestGateway node;
   private static ApiClient api;
@@ -46,7 +47,7 @@ class ReadReplicaIT {
   @BeforeAll
   static void start() {
     pg = TestPostgresReplica.shared();
-    String database = pg.newDatabase();
+    database = pg.newDatabase();
     // the gateway reaches the replica through a proxy, so a test can take it away
     replicaProxy = TcpProxy.to(pg.replicaPort());
     node =
@@ -71,6 +72,7 @@ class ReadReplicaIT {
     replicaProxy.refuse(false);
     pg.resumeReplay();
     awaitListingsFromReplica();
+    pg.resumeReplay();
   }
 
   @Test
@@ -79,11 +81,10 @@ class ReadReplicaIT {
     String user = "user-" + UUID.randomUUID();
     String laptop = node.token(user, "laptop");
     String phone = node.token(user, "phone");
+    JsonObject empty = changes(phone, null);
+    String start = empty.getString("cursor");
     assertThat(api.put("/v1/files/docs/a.txt", laptop, "first").status()).isEqualTo(201);
     pg.awaitReplicaCaughtUp();
-    JsonObject start = changes(phone, null);
-    assertThat(paths(start)).containsExactly("docs/a.txt");
-    String cursor = start.getString("cursor");
 
     pg.pauseReplay();
     Reply written = api.put("/v1/files/docs/b.txt", laptop, "second");
@@ -96,14 +97,19 @@ class ReadReplicaIT {
     assertThat(api.get("/v1/versions/docs/b.txt", phone).status())
         .as("the replica has no history of b yet")
         .isEqualTo(404);
-    JsonObject lagging = changes(phone, cursor);
-    assertThat(paths(lagging)).as("the replica's journal").isEmpty();
+    JsonObject fromReplica = changes(phone, start);
+    assertThat(paths(fromReplica)).as("the replica's journal").containsExactly("docs/a.txt");
+    String cursor = fromReplica.getString("cursor");
 
     Reply waited = api.get("/v1/changes/wait?timeout=10&cursor=" + cursor, phone);
     assertThat(waited.status()).isEqualTo(200);
     assertThat(waited.json().getBoolean("changes"))
         .as("a long-poll sees the change on the primary at once")
         .isTrue();
+    JsonObject told = changes(phone, cursor);
+    assertThat(paths(told))
+        .as("the page a long-poll announced is there: the replica's empty page is read again")
+        .containsExactly("docs/b.txt");
     try (PushClient sse = PushClient.sse(node.port(), phone, HttpVersion.HTTP_1_1, "0")) {
       List<String> pushed = new ArrayList<>();
       while (pushed.size() < 2) {
@@ -117,9 +123,50 @@ class ReadReplicaIT {
     pg.resumeReplay();
     assertThat(listing(phone, "docs")).containsExactly("a.txt", "b.txt");
     assertThat(api.get("/v1/versions/docs/b.txt", phone).status()).isEqualTo(200);
-    JsonObject caughtUp = changes(phone, lagging.getString("cursor"));
-    assertThat(paths(caughtUp)).as("nothing lost or repeated").containsExactly("docs/b.txt");
-    assertThat(paths(changes(phone, caughtUp.getString("cursor")))).isEmpty();
+    assertThat(paths(changes(phone, told.getString("cursor")))).as("nothing repeated").isEmpty();
+  }
+
+  @Test
+  void a_cursor_the_replica_has_not_reached_is_answered_from_the_primary() throws Exception {
+    String user = "user-" + UUID.randomUUID();
+    String laptop = node.token(user, "laptop");
+    String phone = node.token(user, "phone");
+    pg.pauseReplay();
+    assertThat(api.put("/v1/files/x.txt", laptop, "x").status()).isEqualTo(201);
+    String pushed;
+    try (PushClient sse = PushClient.sse(node.port(), phone, HttpVersion.HTTP_1_1, null)) {
+      // a push stream's position comes from the primary, ahead of the paused replica
+      pushed = sse.next("ready", WAIT).data().getString("cursor");
+    }
+    JsonObject page = changes(phone, pushed);
+    assertThat(paths(page)).as("up to date, not 410 cursor-ahead").isEmpty();
+    assertThat(api.put("/v1/files/y.txt", laptop, "y").status()).isEqualTo(201);
+    assertThat(paths(changes(phone, page.getString("cursor")))).containsExactly("y.txt");
+  }
+
+  @Test
+  void a_listing_begun_on_the_primary_is_not_continued_from_a_replica_behind_it(
+      @TempDir Path otherDir) {
+    String user = "user-" + UUID.randomUUID();
+    String laptop = node.token(user, "laptop");
+    String phone = node.token(user, "phone");
+    pg.pauseReplay();
+    assertThat(api.put("/v1/files/f1.txt", laptop, "1").status()).isEqualTo(201);
+    assertThat(api.put("/v1/files/f2.txt", laptop, "2").status()).isEqualTo(201);
+    Reply first;
+    // another node without a replica starts the listing on the primary
+    try (TestGateway other = TestGateway.onDatabase(pg.primaryUrl(database), otherDir, Map.of());
+        ApiClient otherApi = new ApiClient(Transport.H2C, other)) {
+      first = otherApi.get("/v1/changes?limit=1", phone);
+    }
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(paths(first.json())).as("the primary's first page").containsExactly("f1.txt");
+
+    JsonObject second = changes(phone, first.json().getString("cursor"));
+    assertThat(paths(second))
+        .as("the paused replica has no f2; the page comes from the primary")
+        .containsExactly("f2.txt");
+    assertThat(paths(changes(phone, second.getString("cursor")))).isEmpty();
   }
 
   @Test
@@ -136,6 +183,10 @@ class ReadReplicaIT {
 
     replicaProxy.refuse(false);
     awaitListingsFromReplica();
+    assertThat(
+            Scrape.of(node.managementPort())
+                .sum("ironsync_metadata_replica_fallbacks_total", "reason=\"failed\""))
+        .isPositive();
   }
 
   @Test

@@ -165,11 +165,15 @@ class TracingIT {
         .isEqualTo(callerSpan);
     Set<String> ids = trace.stream().map(s -> hex(s.getSpanId())).collect(Collectors.toSet());
     assertThat(trace)
-        .as("no span records a presigned URL's signature")
+        .as("no span records a presigned URL's signature or the user's file name")
         .allSatisfy(
             s ->
                 assertThat(s.getAttributesList())
-                    .noneMatch(kv -> kv.getValue().getStringValue().contains("X-Amz-Signature")));
+                    .noneMatch(
+                        kv ->
+                            kv.getValue().getStringValue().contains("X-Amz-Signature")
+                                || kv.getValue().getStringValue().contains("traced.bin")));
+    assertThat(attribute(server, "url.path")).isEqualTo("/v1/files/{path}");
     assertThat(trace)
         .as("every other span hangs off a span of the same trace")
         .filteredOn(s -> s != server)

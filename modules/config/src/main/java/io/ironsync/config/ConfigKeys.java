@@ -383,7 +383,7 @@ public final class ConfigKeys {
           "tracing.sample-ratio",
           ValueTypes.RATIO,
           "1.0",
-          "share of new traces exported (0 to 1); a caller's sampled traceparent is followed");
+          "share of traces exported (0 to 1), decided by trace id, also for callers' traces");
 
   public static final ConfigKey<String> NODE_ID =
       key("node.id", ValueTypes.STRING, HOST_NAME, "names this node in logs, metrics and events");

@@ -60,14 +60,11 @@ public final class MetadataVerticle extends VerticleBase {
   // and releases the user's lock instead of holding it until TCP gives up
   private static final String IDLE_IN_TRANSACTION_TIMEOUT = "30s";
   private static final int PREPARED_SQL_LIMIT = 8192;
-  // a replica that has not answered by then is given up for the primary, well within the default
-  // metadata.request-timeout (10 s) so the read still succeeds there
-  private static final Duration REPLICA_DEADLINE = Duration.ofSeconds(3);
   // after a replica failure, how long the primary serves every read before the replica is tried
   private static final Duration REPLICA_REST = Duration.ofSeconds(10);
 
   private final URI pgUrl;
-  private final Optional<URI> readUrl;
+  private final Optional<ReadReplica> replica;
   private final int poolSize;
   private final MetadataMetrics metrics;
   private final ChangeListener listener;
@@ -84,10 +81,10 @@ public final class MetadataVerticle extends VerticleBase {
     this(pgUrl, Optional.empty(), poolSize, metrics, listener);
   }
 
-  /** {@code readUrl} names a streaming replica of {@code pgUrl} for reads that may lag. */
+  /** {@code replica} names a streaming replica of {@code pgUrl} for reads that may lag. */
   public MetadataVerticle(
       URI pgUrl,
-      Optional<URI> readUrl,
+      Optional<ReadReplica> replica,
       int poolSize,
       MetadataMetrics metrics,
       ChangeListener listener) {
@@ -95,7 +92,7 @@ public final class MetadataVerticle extends VerticleBase {
       throw new IllegalArgumentException("pool size must be positive: " + poolSize);
     }
     this.pgUrl = pgUrl;
-    this.readUrl = readUrl;
+    this.replica = replica;
     this.poolSize = poolSize;
     this.metrics = metrics;
     this.listener = listener;
@@ -107,14 +104,20 @@ public final class MetadataVerticle extends VerticleBase {
     PgUrl url = PgUrl.parse(pgUrl);
     pool = createPool(url, "ironsync-metadata");
     readPool =
-        readUrl
-            .map(replica -> createPool(PgUrl.parse(replica), "ironsync-metadata-replica"))
+        replica
+            .map(r -> createPool(PgUrl.parse(r.url()), "ironsync-metadata-replica"))
             .orElse(null);
     UserWriteQueue writes = new UserWriteQueue();
     CommitTransaction commits = new CommitTransaction(pool, writes);
     DeleteTransaction deletes = new DeleteTransaction(pool, writes);
     FileLookup lookup = new FileLookup(pool);
-    ReplicaReads mayLag = new ReplicaReads(readPool, pool, REPLICA_DEADLINE, REPLICA_REST);
+    ReplicaReads mayLag =
+        new ReplicaReads(
+            readPool,
+            pool,
+            replica.map(ReadReplica::deadline).orElse(Duration.ZERO),
+            REPLICA_REST,
+            metrics);
     UsageLookup usage = new UsageLookup(pool);
     JournalReads journal = new JournalReads(pool);
     MoveTransaction moves = new MoveTransaction(pool, writes);
@@ -155,7 +158,8 @@ public final class MetadataVerticle extends VerticleBase {
                             MetadataAddresses.LIST,
                             "list",
                             (ListRequest request) ->
-                                mayLag.read(db -> new FolderListings(db).list(request)),
+                                mayLag.read(
+                                    db -> new FolderListings(db).list(request), page -> true),
                             result -> "ok"),
                         serve(MetadataAddresses.USAGE, "usage", usage::usedBytes, result -> "ok"),
                         serve(
@@ -163,14 +167,19 @@ public final class MetadataVerticle extends VerticleBase {
                             "changes",
                             (ChangesRequest request) ->
                                 request.mayLag()
-                                    ? mayLag.read(db -> new JournalReads(db).changes(request))
+                                    // an empty page may only mean the replica is behind
+                                    ? mayLag.read(
+                                        db -> new JournalReads(db).changes(request),
+                                        page -> !page.changes().isEmpty())
                                     : journal.changes(request),
                             result -> "ok"),
                         serve(
                             MetadataAddresses.SNAPSHOT,
                             "snapshot",
                             (SnapshotRequest request) ->
-                                mayLag.read(db -> new JournalReads(db).snapshot(request)),
+                                mayLag.read(
+                                    db -> new JournalReads(db).snapshot(request),
+                                    page -> page.headSeq() >= request.atLeastSeq()),
                             result -> "ok"),
                         serve(
                             MetadataAddresses.MOVE,
@@ -184,7 +193,9 @@ public final class MetadataVerticle extends VerticleBase {
                             MetadataAddresses.VERSIONS,
                             "versions",
                             (VersionsRequest request) ->
-                                mayLag.read(db -> new VersionHistory(db).versions(request)),
+                                mayLag.read(
+                                    db -> new VersionHistory(db).versions(request),
+                                    versions -> true),
                             result -> "ok"),
                         serve(
                             MetadataAddresses.RESTORE,

@@ -10,4 +10,12 @@ public interface MetadataMetrics {
    * conflict or the quota) or failed; reads end ok, rejected or failed.
    */
   void transactionFinished(String operation, String outcome, Duration duration);
+
+  /** A replica failed or could not answer the request yet ({@code behind}). */
+  String REPLICA_FAILED = "failed";
+
+  String REPLICA_BEHIND = "behind";
+
+  /** A read meant for the read replica was served by the primary, for one of the reasons above. */
+  default void readFromPrimary(String reason) {}
 }

@@ -21,6 +21,7 @@ public final class MetricNames {
   public static final String HTTP_ACTIVE_CONNECTIONS = "ironsync.http.active.connections";
   public static final String METADATA_TRANSACTION_DURATION =
       "ironsync.metadata.transaction.duration";
+  public static final String METADATA_REPLICA_FALLBACKS = "ironsync.metadata.replica.fallbacks";
   public static final String RATELIMIT_WAIT = "ironsync.ratelimit.wait";
   public static final String RATELIMIT_THROTTLED_BYTES = "ironsync.ratelimit.throttled.bytes";
   public static final String RATELIMIT_REJECTED = "ironsync.ratelimit.rejected";

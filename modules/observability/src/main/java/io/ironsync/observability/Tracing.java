@@ -1,6 +1,7 @@
 package io.ironsync.observability;
 
 import io.ironsync.config.IronSyncConfig;
+import io.ironsync.observability.impl.UrlRedaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -24,10 +25,12 @@ import java.util.concurrent.TimeUnit;
  * in and out as W3C {@code traceparent}.
  *
  * <p>Every request gets a trace id, which the logs carry, whether or not spans are exported. With
- * {@code tracing.otlp-endpoint} the sampled share ({@code tracing.sample-ratio}, or the caller's
- * decision when it sent a {@code traceparent}) goes to an OTLP/HTTP collector in batches from the
- * SDK's own thread; a full export queue drops spans rather than holding requests up. Without it
- * nothing is recorded: spans exist only for their ids.
+ * {@code tracing.otlp-endpoint} the sampled share ({@code tracing.sample-ratio}, decided by trace
+ * id so that every node keeps or drops the same traces; a caller's {@code traceparent} continues
+ * its trace but does not decide) goes to an OTLP/HTTP collector in batches from the SDK's own
+ * thread, with users' file paths and cursors taken out of the URLs ({@link UrlRedaction}); a full
+ * export queue drops spans rather than holding requests up. Without it nothing is recorded: spans
+ * exist only for their ids.
  */
 public final class Tracing {
 
@@ -57,8 +60,15 @@ public final class Tracing {
         .otlpEndpoint()
         .ifPresentOrElse(
             endpoint -> {
+              // the ratio decides for callers' traces too: a public client's sampled flag must
+              // not be able to make a node export everything it does
+              Sampler ratio = Sampler.traceIdRatioBased(config.sampleRatio());
               tracers.setSampler(
-                  Sampler.parentBased(Sampler.traceIdRatioBased(config.sampleRatio())));
+                  Sampler.parentBasedBuilder(ratio)
+                      .setRemoteParentSampled(ratio)
+                      .setRemoteParentNotSampled(ratio)
+                      .build());
+              tracers.addSpanProcessor(new UrlRedaction());
               tracers.addSpanProcessor(
                   BatchSpanProcessor.builder(
                           OtlpHttpSpanExporter.builder()

@@ -75,7 +75,7 @@ public final class SyncEndpoints {
       answer =
           service
               .metadata()
-              .snapshot(new SnapshotRequest(userId, cursor.listedUpTo().get(), limit))
+              .snapshot(new SnapshotRequest(userId, cursor.listedUpTo().get(), limit, cursor.seq()))
               .map(page -> listing(userId, page, cursor.seq()));
     } else {
       answer =

@@ -78,6 +78,9 @@ public final class MicrometerMetrics
     for (String kind : CONFLICT_KINDS) {
       conflictCounter(kind);
     }
+    for (String reason : List.of(MetadataMetrics.REPLICA_FAILED, MetadataMetrics.REPLICA_BEHIND)) {
+      replicaFallbacks(reason);
+    }
     this.connections =
         PROTOCOLS.stream()
             .collect(
@@ -235,6 +238,18 @@ public final class MicrometerMetrics
         .publishPercentileHistogram()
         .register(registry)
         .record(duration);
+  }
+
+  @Override
+  public void readFromPrimary(String reason) {
+    replicaFallbacks(reason).increment();
+  }
+
+  private Counter replicaFallbacks(String reason) {
+    return Counter.builder(METADATA_REPLICA_FALLBACKS)
+        .description("Reads meant for the read replica that the primary served, by why")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   @Override
