@@ -27,7 +27,13 @@ class JarIT {
   @Test
   void standalone_boots_with_no_configuration_and_the_token_command_works_with_it()
       throws Exception {
-    Map<String, String> env = Map.of("IRONSYNC_DATA_DIR", workDir.resolve("data").toString());
+    Path auditLog = workDir.resolve("logs/audit.log");
+    Map<String, String> env =
+        Map.of(
+            "IRONSYNC_DATA_DIR",
+            workDir.resolve("data").toString(),
+            "IRONSYNC_AUDIT_LOG",
+            auditLog.toString());
     long started = System.nanoTime();
     try (JarProcess gateway = JarProcess.serve(workDir, env)) {
       gateway.awaitReady(Duration.ofMinutes(2));
@@ -61,6 +67,17 @@ class JarIT {
             () -> gateway.logText().contains("\"traceId\":\"" + traceId + "\""));
       }
       assertThat(gateway.logText()).contains("IronSync ready on http://localhost:" + gateway.port);
+      Eventually.await(
+          "the audit event of the upload lands in the file IRONSYNC_AUDIT_LOG names",
+          Duration.ofSeconds(20),
+          () -> {
+            try {
+              return Files.exists(auditLog)
+                  && Files.readString(auditLog).contains("/v1/files/hello.txt");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
       assertThat(workDir.resolve("data/pg")).isDirectory();
       assertThat(workDir.resolve("data/blobs")).isDirectory();
       assertThat(workDir.resolve("data/keys/jwt-hs256.secret")).exists();

@@ -230,6 +230,27 @@ class OpsApiIT {
   }
 
   @Test
+  void a_batch_may_hold_up_to_a_thousand_files_and_one_more_is_refused_clearly() {
+    String token = token();
+    BatchBody full = new BatchBody();
+    for (int i = 0; i < 1000; i++) {
+      full.file("many/" + i + ".txt", "file " + i);
+    }
+    Reply batch = batchUpload(token, full.end());
+    assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
+    assertThat(statuses(batch)).hasSize(1000).containsOnly(201);
+    assertThat(api.get("/v1/files/many/999.txt", token).body().toString()).isEqualTo("file 999");
+
+    BatchBody tooMany = new BatchBody();
+    for (int i = 0; i < 1001; i++) {
+      tooMany.file("more/" + i + ".txt", "x");
+    }
+    Reply refused = batchUpload(token, tooMany.end());
+    assertThat(refused.status()).as(refused.body().toString()).isBetween(400, 499);
+    assertThat(api.get("/v1/files/more/0.txt", token).status()).isEqualTo(404);
+  }
+
+  @Test
   void many_small_files_are_uploaded_and_committed_in_one_request() {
     String token = token();
     api.put("/v1/files/clash/inside.txt", token, "makes clash a folder");

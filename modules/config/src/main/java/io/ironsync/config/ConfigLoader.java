@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,6 +30,11 @@ public final class ConfigLoader {
 
   /** The environment variable naming the YAML file when {@code --config} is not given. */
   public static final String CONFIG_FILE_ENV = "IRONSYNC_CONFIG";
+
+  /** Names the audit log file; read by the logging configuration, not a configuration key. */
+  public static final String AUDIT_LOG_ENV = "IRONSYNC_AUDIT_LOG";
+
+  private static final Set<String> NOT_KEYS = Set.of(CONFIG_FILE_ENV, AUDIT_LOG_ENV);
 
   private static final long MIN_PART_SIZE = 5L << 20;
   // parts of uploads without a length are held in memory, so far below S3's 5GiB part limit
@@ -106,7 +112,7 @@ public final class ConfigLoader {
 
   private void readEnvironment(Map<String, String> env) {
     env.entrySet().stream()
-        .filter(e -> e.getKey().startsWith("IRONSYNC_") && !e.getKey().equals(CONFIG_FILE_ENV))
+        .filter(e -> e.getKey().startsWith("IRONSYNC_") && !NOT_KEYS.contains(e.getKey()))
         .sorted(Map.Entry.comparingByKey())
         .forEach(
             e -> {

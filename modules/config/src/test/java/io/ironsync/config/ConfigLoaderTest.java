@@ -128,6 +128,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void the_audit_log_variable_names_a_file_for_logging_and_is_not_a_key() {
+    assertThat(
+            ConfigLoader.load(null, Map.of("IRONSYNC_AUDIT_LOG", "/var/log/ironsync/audit.log"))
+                .http()
+                .port())
+        .isEqualTo(8080);
+  }
+
+  @Test
   void the_config_file_variable_itself_is_not_a_key() {
     assertThat(ConfigLoader.load(null, Map.of("IRONSYNC_CONFIG", "x.yaml")).http().port())
         .isEqualTo(8080);

@@ -2,6 +2,7 @@ package io.ironsync.edge;
 
 import io.ironsync.config.IronSyncConfig;
 import io.ironsync.edge.impl.ConnectionTracker;
+import io.ironsync.metadata.BatchCommitRequest;
 import io.ironsync.observability.ConnectionMetrics;
 import io.ironsync.sync.SyncEndpoints;
 import io.vertx.core.Future;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Open connections are counted by protocol (HTTP/1.1, h2c, h2, HTTP/1.1 over TLS).
  */
 public final class EdgeVerticle extends VerticleBase {
+
+  private static final int MAX_FORM_FIELDS_MARGIN = 16;
 
   private static final int MAX_FRAME_SIZE = 256 * 1024;
 
@@ -131,6 +134,9 @@ public final class EdgeVerticle extends VerticleBase {
   private static HttpServerOptions common(IronSyncConfig.Http http) {
     return new HttpServerOptions()
         .setHost(http.host())
+        // a multipart batch is one form field per file; the batch answers more than it holds
+        // itself, so the form decoder must let that many through (its default stops at 256)
+        .setMaxFormFields(BatchCommitRequest.MAX_ITEMS + MAX_FORM_FIELDS_MARGIN)
         .setIdleTimeout((int) http.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHttp2ClearTextEnabled(true)

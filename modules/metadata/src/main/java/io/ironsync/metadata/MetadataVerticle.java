@@ -417,7 +417,8 @@ public final class MetadataVerticle extends VerticleBase {
 
   private static void fail(Message<?> message, String address, Throwable failure) {
     ApiException problem = Failures.toApiException(failure);
-    if (failure instanceof ApiException) {
+    if (failure instanceof ApiException || Failures.isOverload(failure)) {
+      // a refusal under overload is one of thousands a second: a line each would add to the load
       log.debug("{}: {} {}", address, problem.status(), problem.detail());
     } else if (Failures.isDatabaseTrouble(failure)) {
       log.warn("{}: PostgreSQL failed: {}", address, failure.toString());

@@ -42,10 +42,24 @@ public final class Failures {
             && String.valueOf(failure.getMessage()).startsWith(POOL_WAIT_TIMEOUT));
   }
 
+  /**
+   * True when the node itself is overloaded: so many metadata requests wait for a database
+   * connection that the pool turned this one away at once. The database may be perfectly well.
+   */
+  public static boolean isOverload(Throwable failure) {
+    return failure instanceof ConnectionPoolTooBusyException;
+  }
+
   /** The answer for a failure that is not already an {@link ApiException}. */
   public static ApiException toApiException(Throwable failure) {
     if (failure instanceof ApiException api) {
       return api;
+    }
+    if (isOverload(failure)) {
+      return ApiException.unavailable(
+          "metadata-busy",
+          "this node has too many metadata requests waiting; try again shortly",
+          RETRY_AFTER_SECONDS);
     }
     if (isDatabaseTrouble(failure)) {
       return ApiException.unavailable(

@@ -18,7 +18,6 @@ class FailuresTest {
         new Throwable[] {
           ClosedConnectionException.INSTANCE,
           new ConnectException("refused"),
-          new ConnectionPoolTooBusyException("full"),
           new VertxException("Timeout waiting for connection", true),
           new PgException("shutting down", "FATAL", "57P01", null),
           new PgException("too many connections", "FATAL", "53300", null),
@@ -28,6 +27,18 @@ class FailuresTest {
       assertThat(answer.status()).as(failure.toString()).isEqualTo(503);
       assertThat(answer.key()).isEqualTo("database-unavailable");
     }
+  }
+
+  @Test
+  void a_full_wait_queue_is_this_node_being_busy_not_the_database_failing() {
+    ApiException answer =
+        Failures.toApiException(
+            new ConnectionPoolTooBusyException(
+                "Connection pool reached max wait queue size of 1024"));
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.key()).isEqualTo("metadata-busy");
+    assertThat(answer.retryAfterSeconds()).isEqualTo(1);
+    assertThat(Failures.isDatabaseTrouble(new ConnectionPoolTooBusyException("full"))).isTrue();
   }
 
   @Test
