@@ -434,6 +434,34 @@ EOF
   finish_gateway
 }
 
+# Runs one step of the harness (its arguments after the first two) with its control files in
+# $control, and measures the span it marks: sets result (its "result" line) and the CPU split
+# gw_cpu, pg_cpu, busy, client_cpu, other_cpu. Stops the campaign when the harness gives no result.
+measure_harness_step() {
+  local label=$1 control=$2 pid before after
+  shift 2
+  "${HARNESS[@]}" "$@" >"$control/harness.out" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  if ! await_mark "$control/measure-start" "$pid"; then
+    cat "$control/harness.out" >&2
+    exit 1
+  fi
+  before=$(cpu_snapshot "$pid")
+  start_sampler "$control/samples"
+  await_mark "$control/measure-end" "$pid" || true
+  after=$(cpu_snapshot "$pid")
+  stop_sampler "$control/samples"
+  wait "$pid" || true
+  result=$(grep '^result ' "$control/harness.out" || true)
+  if [ -z "$result" ]; then
+    echo "the $label harness gave no result:" >&2
+    tail -20 "$control/harness.out" >&2
+    exit 1
+  fi
+  read -r gw_cpu pg_cpu busy client_cpu other_cpu <<<"$(cpu_delta "$before" "$after")"
+}
+
 # ---------------------------------------------------------------------------------------------
 ramp_uploaders() {
   start_gateway "$WORK/gw-uploaders" "$HEAP" "${NO_REQUEST_LIMIT[@]}"
@@ -450,33 +478,14 @@ ramp_uploaders() {
   reset_ramp
   local top=""
   for asked in $UPLOADERS; do
-    local n control pid before after result why failures conn_error log_from logged
+    local n control result why failures conn_error log_from logged
     n=$(cap_level "$asked")
     top=$n
     control="$WORK/uploaders-$n"
     mkdir -p "$control"
     log_from=$(stat -c %s "$GW_DIR/gateway.log")
-    "${HARNESS[@]}" upload "http://127.0.0.1:$GW_PORT" "$secret" "$control" "$n" "$UPLOADERS_PER_USER" "$UPLOAD_BYTES" \
-      0 "$STEP_SECONDS" "$DRAIN" >"$control/harness.out" 2>&1 &
-    pid=$!
-    PIDS+=("$pid")
-    if ! await_mark "$control/measure-start" "$pid"; then
-      cat "$control/harness.out" >&2
-      exit 1
-    fi
-    before=$(cpu_snapshot "$pid")
-    start_sampler "$control/samples"
-    await_mark "$control/measure-end" "$pid" || true
-    after=$(cpu_snapshot "$pid")
-    stop_sampler "$control/samples"
-    wait "$pid" || true
-    result=$(grep '^result ' "$control/harness.out" || true)
-    if [ -z "$result" ]; then
-      echo "the upload harness gave no result:" >&2
-      tail -20 "$control/harness.out" >&2
-      exit 1
-    fi
-    read -r gw_cpu pg_cpu busy client_cpu other_cpu <<<"$(cpu_delta "$before" "$after")"
+    measure_harness_step upload "$control" upload "http://127.0.0.1:$GW_PORT" "$secret" "$control" "$n" \
+      "$UPLOADERS_PER_USER" "$UPLOAD_BYTES" 0 "$STEP_SECONDS" "$DRAIN"
     failures=$(kv outcomes "$result")
     conn_error=$(kv first_connection_error "$result")
     why=$(resource_notes "$busy")
@@ -509,32 +518,13 @@ ramp_files() {
   reset_ramp
   local base_entry="" top=""
   for n in $FILES; do
-    local control pid before after result why per_list per_feed worst extra log_from logged
+    local control result why per_list per_feed worst extra log_from logged
     top=$n
     control="$WORK/files-$n"
     mkdir -p "$control"
     log_from=$(stat -c %s "$GW_DIR/gateway.log")
-    "${HARNESS[@]}" files "http://127.0.0.1:$GW_PORT" "$secret" "$control" "$n" "$FILE_BYTES" "$LIST_SECONDS" \
-      >"$control/harness.out" 2>&1 &
-    pid=$!
-    PIDS+=("$pid")
-    if ! await_mark "$control/measure-start" "$pid"; then
-      cat "$control/harness.out" >&2
-      exit 1
-    fi
-    before=$(cpu_snapshot "$pid")
-    start_sampler "$control/samples"
-    await_mark "$control/measure-end" "$pid" || true
-    after=$(cpu_snapshot "$pid")
-    stop_sampler "$control/samples"
-    wait "$pid" || true
-    result=$(grep '^result ' "$control/harness.out" || true)
-    if [ -z "$result" ]; then
-      echo "the files harness gave no result:" >&2
-      tail -20 "$control/harness.out" >&2
-      exit 1
-    fi
-    read -r gw_cpu pg_cpu busy client_cpu other_cpu <<<"$(cpu_delta "$before" "$after")"
+    measure_harness_step files "$control" files "http://127.0.0.1:$GW_PORT" "$secret" "$control" "$n" \
+      "$FILE_BYTES" "$LIST_SECONDS"
     per_list=$(awk -v t="$(kv list_p50_ms "$result")" -v n="$n" 'BEGIN { printf "%.1f", t * 1000 / n }')
     per_feed=$(awk -v t="$(kv feed_p50_ms "$result")" -v n="$n" 'BEGIN { printf "%.1f", t * 1000 / n }')
     worst=$(awk -v a="$per_list" -v b="$per_feed" 'BEGIN { print (a > b ? a : b) }')

@@ -18,7 +18,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A client of the public API over a real socket, in one of the protocols the gateway speaks. */
@@ -150,6 +152,22 @@ final class ApiClient implements AutoCloseable {
 
   Reply get(String path, String token, String... headers) {
     return call(HttpMethod.GET, path, token, headers(headers), null);
+  }
+
+  /** One page of {@code GET /v1/changes} (from the start without a cursor); it must be a 200. */
+  JsonObject changes(String token, String cursor) {
+    Reply reply = get("/v1/changes" + (cursor == null ? "" : "?cursor=" + cursor), token);
+    if (reply.status() != 200) {
+      throw new AssertionError("GET /v1/changes answered " + reply.status() + ": " + reply.body());
+    }
+    return reply.json();
+  }
+
+  /** The paths of a change-feed page, in order. */
+  static List<String> paths(JsonObject page) {
+    List<String> paths = new ArrayList<>();
+    page.getJsonArray("changes").forEach(c -> paths.add(((JsonObject) c).getString("path")));
+    return paths;
   }
 
   /**

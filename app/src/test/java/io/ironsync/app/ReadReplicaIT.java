@@ -81,7 +81,7 @@ class ReadReplicaIT {
     String user = "user-" + UUID.randomUUID();
     String laptop = node.token(user, "laptop");
     String phone = node.token(user, "phone");
-    JsonObject empty = changes(phone, null);
+    JsonObject empty = api.changes(phone, null);
     String start = empty.getString("cursor");
     assertThat(api.put("/v1/files/docs/a.txt", laptop, "first").status()).isEqualTo(201);
     pg.awaitReplicaCaughtUp();
@@ -97,8 +97,10 @@ class ReadReplicaIT {
     assertThat(api.get("/v1/versions/docs/b.txt", phone).status())
         .as("the replica has no history of b yet")
         .isEqualTo(404);
-    JsonObject fromReplica = changes(phone, start);
-    assertThat(paths(fromReplica)).as("the replica's journal").containsExactly("docs/a.txt");
+    JsonObject fromReplica = api.changes(phone, start);
+    assertThat(ApiClient.paths(fromReplica))
+        .as("the replica's journal")
+        .containsExactly("docs/a.txt");
     String cursor = fromReplica.getString("cursor");
 
     Reply waited = api.get("/v1/changes/wait?timeout=10&cursor=" + cursor, phone);
@@ -106,8 +108,8 @@ class ReadReplicaIT {
     assertThat(waited.json().getBoolean("changes"))
         .as("a long-poll sees the change on the primary at once")
         .isTrue();
-    JsonObject told = changes(phone, cursor);
-    assertThat(paths(told))
+    JsonObject told = api.changes(phone, cursor);
+    assertThat(ApiClient.paths(told))
         .as("the page a long-poll announced is there: the replica's empty page is read again")
         .containsExactly("docs/b.txt");
     try (PushClient sse = PushClient.sse(node.port(), phone, HttpVersion.HTTP_1_1, "0")) {
@@ -123,7 +125,9 @@ class ReadReplicaIT {
     pg.resumeReplay();
     assertThat(listing(phone, "docs")).containsExactly("a.txt", "b.txt");
     assertThat(api.get("/v1/versions/docs/b.txt", phone).status()).isEqualTo(200);
-    assertThat(paths(changes(phone, told.getString("cursor")))).as("nothing repeated").isEmpty();
+    assertThat(ApiClient.paths(api.changes(phone, told.getString("cursor"))))
+        .as("nothing repeated")
+        .isEmpty();
   }
 
   @Test
@@ -138,10 +142,11 @@ class ReadReplicaIT {
       // a push stream's position comes from the primary, ahead of the paused replica
       pushed = sse.next("ready", WAIT).data().getString("cursor");
     }
-    JsonObject page = changes(phone, pushed);
-    assertThat(paths(page)).as("up to date, not 410 cursor-ahead").isEmpty();
+    JsonObject page = api.changes(phone, pushed);
+    assertThat(ApiClient.paths(page)).as("up to date, not 410 cursor-ahead").isEmpty();
     assertThat(api.put("/v1/files/y.txt", laptop, "y").status()).isEqualTo(201);
-    assertThat(paths(changes(phone, page.getString("cursor")))).containsExactly("y.txt");
+    assertThat(ApiClient.paths(api.changes(phone, page.getString("cursor"))))
+        .containsExactly("y.txt");
   }
 
   @Test
@@ -160,13 +165,15 @@ class ReadReplicaIT {
       first = otherApi.get("/v1/changes?limit=1", phone);
     }
     assertThat(first.status()).isEqualTo(200);
-    assertThat(paths(first.json())).as("the primary's first page").containsExactly("f1.txt");
+    assertThat(ApiClient.paths(first.json()))
+        .as("the primary's first page")
+        .containsExactly("f1.txt");
 
-    JsonObject second = changes(phone, first.json().getString("cursor"));
-    assertThat(paths(second))
+    JsonObject second = api.changes(phone, first.json().getString("cursor"));
+    assertThat(ApiClient.paths(second))
         .as("the paused replica has no f2; the page comes from the primary")
         .containsExactly("f2.txt");
-    assertThat(paths(changes(phone, second.getString("cursor")))).isEmpty();
+    assertThat(ApiClient.paths(api.changes(phone, second.getString("cursor")))).isEmpty();
   }
 
   @Test
@@ -178,7 +185,7 @@ class ReadReplicaIT {
     assertThat(api.put("/v1/files/c.txt", token, "while the replica is away").status())
         .isEqualTo(201);
     assertThat(listing(token, "")).containsExactly("c.txt");
-    assertThat(paths(changes(token, null))).containsExactly("c.txt");
+    assertThat(ApiClient.paths(api.changes(token, null))).containsExactly("c.txt");
     assertThat(api.get("/v1/versions/c.txt", token).status()).isEqualTo(200);
 
     replicaProxy.refuse(false);
@@ -196,20 +203,8 @@ class ReadReplicaIT {
     assertThat(api.put("/v1/files/e.txt", token, "e").status()).isEqualTo(201);
     replicaProxy.stall(true);
     assertThat(listing(token, "")).containsExactly("e.txt");
-    assertThat(paths(changes(token, null))).containsExactly("e.txt");
+    assertThat(ApiClient.paths(api.changes(token, null))).containsExactly("e.txt");
     assertThat(api.get("/v1/versions/e.txt", token).status()).isEqualTo(200);
-  }
-
-  private static JsonObject changes(String token, String cursor) {
-    Reply reply = api.get("/v1/changes" + (cursor == null ? "" : "?cursor=" + cursor), token);
-    assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
-    return reply.json();
-  }
-
-  private static List<String> paths(JsonObject page) {
-    List<String> paths = new ArrayList<>();
-    page.getJsonArray("changes").forEach(c -> paths.add(((JsonObject) c).getString("path")));
-    return paths;
   }
 
   /** The names in a folder's first page. */

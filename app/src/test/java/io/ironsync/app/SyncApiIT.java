@@ -56,26 +56,14 @@ class SyncApiIT {
     return "user-" + UUID.randomUUID();
   }
 
-  private static JsonObject changes(String token, String cursor) {
-    Reply reply = api.get("/v1/changes" + (cursor == null ? "" : "?cursor=" + cursor), token);
-    assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
-    return reply.json();
-  }
-
-  private static List<String> paths(JsonObject page) {
-    List<String> paths = new ArrayList<>();
-    page.getJsonArray("changes").forEach(c -> paths.add(((JsonObject) c).getString("path")));
-    return paths;
-  }
-
   @Test
   void a_change_reaches_the_other_devices_on_every_transport_and_they_converge() throws Exception {
     String user = user();
     String laptop = node.token(user, "laptop");
     String phone = node.token(user, "phone");
     api.put("/v1/files/docs/old.txt", laptop, "already there");
-    JsonObject listing = changes(phone, null);
-    assertThat(paths(listing)).containsExactly("docs/old.txt");
+    JsonObject listing = api.changes(phone, null);
+    assertThat(ApiClient.paths(listing)).containsExactly("docs/old.txt");
     String cursor = listing.getString("cursor");
 
     try (PushClient sse = PushClient.sse(node.port(), phone, HttpVersion.HTTP_2, null);
@@ -100,12 +88,12 @@ class SyncApiIT {
       assertThat(waited.status()).isEqualTo(200);
       assertThat(waited.json().getBoolean("changes")).isTrue();
 
-      JsonObject delta = changes(phone, cursor);
-      assertThat(paths(delta)).containsExactly("docs/new.txt");
+      JsonObject delta = api.changes(phone, cursor);
+      assertThat(ApiClient.paths(delta)).containsExactly("docs/new.txt");
       assertThat(delta.getBoolean("hasMore")).isFalse();
       assertThat(api.get("/v1/files/docs/new.txt", phone).body().toString())
           .isEqualTo("fresh content");
-      assertThat(paths(changes(phone, delta.getString("cursor")))).isEmpty();
+      assertThat(ApiClient.paths(api.changes(phone, delta.getString("cursor")))).isEmpty();
       Scrape metrics = Scrape.of(node.managementPort());
       assertThat(metrics.sum("ironsync_push_clients", "transport=\"sse\""))
           .isGreaterThanOrEqualTo(1);
@@ -123,7 +111,7 @@ class SyncApiIT {
   void a_long_poll_without_changes_answers_false_after_its_timeout() {
     String user = user();
     String token = node.token(user);
-    String cursor = changes(token, null).getString("cursor");
+    String cursor = api.changes(token, null).getString("cursor");
 
     long started = System.nanoTime();
     Reply waited = api.get("/v1/changes/wait?timeout=1&cursor=" + cursor, token);
@@ -187,7 +175,7 @@ class SyncApiIT {
       Notice ready = sse.next("ready", WAIT);
       assertThat(ready.id()).isEqualTo("2");
       assertThat(ready.data().getLong("seq")).isEqualTo(2);
-      assertThat(changes(phone, ready.data().getString("cursor")).getJsonArray("changes"))
+      assertThat(api.changes(phone, ready.data().getString("cursor")).getJsonArray("changes"))
           .isEmpty();
       assertThat(ws.status()).isEqualTo(101);
       assertThat(ws.next("ready", WAIT).data().getLong("seq")).isEqualTo(1);
@@ -234,7 +222,7 @@ class SyncApiIT {
   void users_never_see_each_others_changes_and_cursors() {
     String alice = node.token(user(), "laptop");
     String bob = node.token(user(), "laptop");
-    String aliceCursor = changes(alice, null).getString("cursor");
+    String aliceCursor = api.changes(alice, null).getString("cursor");
     try (PushClient bobs = PushClient.sse(node.port(), bob, HttpVersion.HTTP_2, null)) {
       bobs.next("ready", WAIT);
       api.put("/v1/files/alice-secret.txt", alice, "private");
@@ -246,7 +234,7 @@ class SyncApiIT {
     Reply stolen = api.get("/v1/changes?cursor=" + aliceCursor, bob);
     assertThat(stolen.status()).isEqualTo(400);
     assertThat(stolen.json().getString("type")).endsWith("invalid-cursor");
-    assertThat(paths(changes(bob, null))).containsExactly("bob.txt");
+    assertThat(ApiClient.paths(api.changes(bob, null))).containsExactly("bob.txt");
   }
 
   @Test
@@ -259,13 +247,13 @@ class SyncApiIT {
     api.call(io.vertx.core.http.HttpMethod.DELETE, "/v1/files/c", token);
 
     List<String> listed = new ArrayList<>();
-    JsonObject page = changes(token, null);
+    JsonObject page = api.changes(token, null);
     String cursor = null;
     for (int i = 0; i < 5; i++) {
       Reply reply =
           api.get("/v1/changes?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), token);
       page = reply.json();
-      listed.addAll(paths(page));
+      listed.addAll(ApiClient.paths(page));
       cursor = page.getString("cursor");
       if (!page.getBoolean("hasMore")) {
         break;
@@ -275,8 +263,8 @@ class SyncApiIT {
     for (int i = 0; i < 5; i++) {
       api.put("/v1/files/a", token, "edit " + i);
     }
-    JsonObject after = changes(token, cursor);
-    assertThat(paths(after)).containsExactly("a");
+    JsonObject after = api.changes(token, cursor);
+    assertThat(ApiClient.paths(after)).containsExactly("a");
     assertThat(after.getJsonArray("changes").getJsonObject(0).getLong("rev")).isEqualTo(6);
   }
 
@@ -284,7 +272,7 @@ class SyncApiIT {
   void a_cursor_older_than_retention_is_gone_with_a_reset_hint() {
     String user = user();
     String token = node.token(user, "laptop");
-    String cursor = changes(token, null).getString("cursor");
+    String cursor = api.changes(token, null).getString("cursor");
     api.put("/v1/files/x", token, "1");
     api.put("/v1/files/y", token, "2");
     TestPostgres.execute(
@@ -308,13 +296,13 @@ class SyncApiIT {
       assertThat(sse.refusal().getBoolean("reset")).isTrue();
       assertThat(ws.status()).isEqualTo(410);
     }
-    assertThat(paths(changes(token, null))).containsExactly("x", "y");
+    assertThat(ApiClient.paths(api.changes(token, null))).containsExactly("x", "y");
   }
 
   @Test
   void bad_requests_get_clear_errors() {
     String token = node.token(user());
-    String cursor = changes(token, null).getString("cursor");
+    String cursor = api.changes(token, null).getString("cursor");
 
     assertThat(api.get("/v1/changes?limit=0", token).status()).isEqualTo(400);
     assertThat(api.get("/v1/changes?limit=abc", token).status()).isEqualTo(400);

@@ -5,6 +5,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,7 @@ public final class UrlRedaction implements SpanProcessor {
   private static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
   private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
   private static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+  private static final List<AttributeKey<String>> URLS = List.of(HTTP_URL, URL_FULL);
   private static final String REDACTED = "redacted";
 
   // /v1/<resource>/<anything>: the resource stays, the rest names a user's file or upload
@@ -60,7 +62,7 @@ public final class UrlRedaction implements SpanProcessor {
     if (span.getAttribute(URL_QUERY) != null) {
       span.setAttribute(URL_QUERY, REDACTED);
     }
-    for (AttributeKey<String> key : new AttributeKey[] {HTTP_URL, URL_FULL}) {
+    for (AttributeKey<String> key : URLS) {
       String url = span.getAttribute(key);
       if (url != null) {
         span.setAttribute(key, url(url));
